@@ -1,0 +1,15 @@
+/* qala/qala.h — the whole public API of libqala in one include. */
+#ifndef QALA_QALA_H
+#define QALA_QALA_H
+
+#include "qala/common.h"
+#include "qala/dataset.h"
+#include "qala/defaults.h"
+#include "qala/findings.h"
+#include "qala/framework.h"
+#include "qala/import.h"
+#include "qala/registry.h"
+#include "qala/store.h"
+#include "qala/text.h"
+
+#endif

@@ -1,0 +1,151 @@
+/* src/util/alloc.c — the allocation hook and the capped growable buffer.
+ *
+ * Every allocation of libqala passes through qala_mem__*, which call the functions set
+ * with qala_allocator_set (malloc/realloc/free by default). Tests install a hook that
+ * fails the n-th allocation to prove that each failure path cleans up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/internal.h"
+
+static void *default_malloc(size_t size, void *ctx) { (void)ctx; return malloc(size); }
+static void *default_realloc(void *p, size_t size, void *ctx) { (void)ctx; return realloc(p, size); }
+static void default_free(void *p, void *ctx) { (void)ctx; free(p); }
+
+static qala_allocator hooks = {default_malloc, default_realloc, default_free, NULL};
+
+void qala_allocator_set(const qala_allocator *allocator)
+{
+    if (allocator)
+        hooks = *allocator;
+    else
+        hooks = (qala_allocator){default_malloc, default_realloc, default_free, NULL};
+}
+
+void *qala_mem__malloc(size_t size)
+{
+    return hooks.malloc_fn(size ? size : 1, hooks.ctx);
+}
+
+void *qala_mem__calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    size_t total = count * size;
+    void *p = qala_mem__malloc(total);
+    if (p && total)
+        memset(p, 0, total);
+    return p;
+}
+
+void *qala_mem__realloc(void *ptr, size_t size)
+{
+    return hooks.realloc_fn(ptr, size ? size : 1, hooks.ctx);
+}
+
+void qala_mem__free(void *ptr)
+{
+    if (ptr)
+        hooks.free_fn(ptr, hooks.ctx);
+}
+
+void qala_free(void *ptr)
+{
+    qala_mem__free(ptr);
+}
+
+char *qala_mem__strndup(const char *s, size_t len)
+{
+    char *p = qala_mem__malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+char *qala_mem__strdup(const char *s)
+{
+    return qala_mem__strndup(s, strlen(s));
+}
+
+qala_status qala_mem__grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+    if (need <= *cap)
+        return QALA_OK;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem_size)
+            return qala_err__set(QALA_ENOMEM, "cannot grow an array to %zu elements", need);
+        ncap *= 2;
+    }
+    void *p = qala_mem__realloc(*ptr, ncap * elem_size);
+    if (!p)
+        return qala_err__set(QALA_ENOMEM, "out of memory growing an array to %zu elements", ncap);
+    *ptr = p;
+    *cap = ncap;
+    return QALA_OK;
+}
+
+void qala_buf__init(qala_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->max = max;
+}
+
+void qala_buf__free(qala_buf *b)
+{
+    qala_mem__free(b->data);
+    qala_buf__init(b, b->max);
+}
+
+qala_status qala_buf__append(qala_buf *b, const char *s, size_t n)
+{
+    if (b->max && b->len + n > b->max)
+        return qala_err__set(QALA_ELIMIT, "text longer than the limit of %zu bytes", b->max);
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 64;
+        while (ncap < b->len + n + 1)
+            ncap *= 2;
+        char *p = qala_mem__realloc(b->data, ncap);
+        if (!p)
+            return qala_err__set(QALA_ENOMEM, "out of memory");
+        b->data = p;
+        b->cap = ncap;
+    }
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return QALA_OK;
+}
+
+qala_status qala_buf__putc(qala_buf *b, char c)
+{
+    return qala_buf__append(b, &c, 1);
+}
+
+qala_status qala_buf__printf(qala_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return qala_err__set(QALA_EINVAL, "bad format");
+    if ((size_t)n < sizeof small)
+        return qala_buf__append(b, small, (size_t)n);
+    char *big = qala_mem__malloc((size_t)n + 1);
+    if (!big)
+        return qala_err__set(QALA_ENOMEM, "out of memory");
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    qala_status st = qala_buf__append(b, big, (size_t)n);
+    qala_mem__free(big);
+    return st;
+}
