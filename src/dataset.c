@@ -1,25 +1,24 @@
 /* src/dataset.c — the in-memory observations: columnar arrays and two code dictionaries.
  *
  * Every reader appends here and every analysis reads the columns directly. Appending is
- * amortised O(1) (arrays double); interning a code is O(1) expected through an
- * open-addressing hash of the code's bytes. Sorting is a stable radix-free merge of an
- * index permutation, then one gather per column, so it needs n indices of extra memory.
+ * amortised O(1) (arrays double); interning a code is O(1) expected (util/strmap).
+ * Sorting is a stable merge sort of an index permutation, then one gather per column:
+ * O(n log n), with 2n indices and one column of scratch memory.
  * Expected workload: 10^7–10^8 observations, 10^2–10^5 units, 10^2 indicators.
  */
 #include <assert.h>
-#include <math.h>
 #include <string.h>
 #include <strings.h>
 
 #include "qala/dataset.h"
 #include "util/internal.h"
+#include "util/strmap.h"
 
-/* A dictionary of codes: dense ids, strings owned, hash of ids for lookup. */
+/* A dictionary of codes: dense ids, strings owned, a hash map from code to id. */
 typedef struct dict {
     char **codes;
     size_t count, cap;
-    uint32_t *slots; /* id + 1, 0 = empty */
-    size_t nslots;
+    qala_strmap index;
 } dict;
 
 struct qala_dataset {
@@ -65,72 +64,36 @@ qala_status qala_flag_parse(qala_flag *out, const char *text, size_t len)
                          (int)(len > 40 ? 40 : len), text);
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static void dict_free(dict *d)
 {
     for (size_t i = 0; i < d->count; i++)
         qala_mem__free(d->codes[i]);
     qala_mem__free(d->codes);
-    qala_mem__free(d->slots);
+    qala_strmap__free(&d->index);
     memset(d, 0, sizeof *d);
-}
-
-static qala_status dict_rehash(dict *d, size_t nslots)
-{
-    uint32_t *slots = qala_mem__calloc(nslots, sizeof *slots);
-    if (!slots)
-        return qala_err__set(QALA_ENOMEM, "out of memory");
-    for (size_t id = 0; id < d->count; id++) {
-        size_t i = hash_bytes(d->codes[id], strlen(d->codes[id])) & (nslots - 1);
-        while (slots[i])
-            i = (i + 1) & (nslots - 1);
-        slots[i] = (uint32_t)id + 1;
-    }
-    qala_mem__free(d->slots);
-    d->slots = slots;
-    d->nslots = nslots;
-    return QALA_OK;
 }
 
 static qala_status dict_intern(dict *d, const char *code, uint32_t *id)
 {
     size_t n = strlen(code);
-    if (d->nslots) {
-        size_t i = hash_bytes(code, n) & (d->nslots - 1);
-        while (d->slots[i]) {
-            uint32_t cand = d->slots[i] - 1;
-            if (strcmp(d->codes[cand], code) == 0) {
-                *id = cand;
-                return QALA_OK;
-            }
-            i = (i + 1) & (d->nslots - 1);
-        }
+    int64_t *found = qala_strmap__get(&d->index, code, n);
+    if (found) {
+        *id = (uint32_t)*found;
+        return QALA_OK;
     }
     if (d->count >= UINT32_MAX - 1)
         return qala_err__set(QALA_ELIMIT, "too many distinct codes");
-    qala_status st;
-    if ((d->count + 1) * 2 > d->nslots &&
-        (st = dict_rehash(d, d->nslots ? d->nslots * 2 : 64)) != QALA_OK)
-        return st;
-    if ((st = qala_mem__grow((void **)&d->codes, &d->cap, d->count + 1, sizeof *d->codes)) != QALA_OK)
+    qala_status st = qala_mem__grow((void **)&d->codes, &d->cap, d->count + 1, sizeof *d->codes);
+    if (st != QALA_OK)
         return st;
     char *copy = qala_mem__strndup(code, n);
     if (!copy)
         return qala_err__set(QALA_ENOMEM, "out of memory");
+    if ((st = qala_strmap__put(&d->index, code, n, (int64_t)d->count)) != QALA_OK) {
+        qala_mem__free(copy);
+        return st;
+    }
     d->codes[d->count] = copy;
-    size_t i = hash_bytes(code, n) & (d->nslots - 1);
-    while (d->slots[i])
-        i = (i + 1) & (d->nslots - 1);
-    d->slots[i] = (uint32_t)d->count + 1;
     *id = (uint32_t)d->count++;
     return QALA_OK;
 }
