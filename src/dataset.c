@@ -200,6 +200,47 @@ void qala_dataset_remove_swap(qala_dataset *ds, size_t i)
     ds->line[i] = ds->line[last];
 }
 
+void qala_dataset_truncate(qala_dataset *ds, size_t size)
+{
+    assert(size <= ds->size);
+    ds->size = size;
+}
+
+static int same_key(const qala_dataset *ds, size_t a, size_t b)
+{
+    return ds->unit[a] == ds->unit[b] && ds->indicator[a] == ds->indicator[b] &&
+           ds->period[a] == ds->period[b];
+}
+
+size_t qala_dataset_remove_duplicates(qala_dataset *ds,
+                                      void (*on_duplicate)(void *ctx, size_t kept, size_t dropped),
+                                      void *ctx)
+{
+    if (ds->size < 2)
+        return 0;
+    size_t out = 1, first_of_key = 0;
+    for (size_t i = 1; i < ds->size; i++) {
+        if (same_key(ds, i, first_of_key)) {
+            if (on_duplicate)
+                on_duplicate(ctx, first_of_key, i);
+            continue;
+        }
+        first_of_key = i;
+        if (out != i) {
+            ds->unit[out] = ds->unit[i];
+            ds->indicator[out] = ds->indicator[i];
+            ds->period[out] = ds->period[i];
+            ds->value[out] = ds->value[i];
+            ds->flag[out] = ds->flag[i];
+            ds->line[out] = ds->line[i];
+        }
+        out++;
+    }
+    size_t removed = ds->size - out;
+    ds->size = out;
+    return removed;
+}
+
 size_t qala_dataset_size(const qala_dataset *ds) { return ds->size; }
 const uint32_t *qala_dataset_units(const qala_dataset *ds) { return ds->unit; }
 const uint32_t *qala_dataset_indicators(const qala_dataset *ds) { return ds->indicator; }
