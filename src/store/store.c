@@ -180,7 +180,7 @@ static qala_status migrate(qala_store *store)
     if (st != QALA_OK)
         return st;
     /* Read again inside the write transaction: another process may have migrated. */
-    long long app_id, version, objects;
+    long long app_id = 0, version = 0, objects = 0;
     if ((st = read_identity(store, &app_id, &version, &objects)) != QALA_OK ||
         (st = check_identity(store, app_id, version, objects)) != QALA_OK)
         goto fail;
@@ -267,7 +267,7 @@ qala_status qala_store_open(qala_store **out, const char *path, qala_store_mode 
     int flags = mode == QALA_STORE_READ_ONLY ? SQLITE_OPEN_READONLY
               : mode == QALA_STORE_CREATE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                           : SQLITE_OPEN_READWRITE;
-    int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
+    int rc = sqlite3_open_v2(path, &store->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         st = rc == SQLITE_NOMEM ? qala_err__set(QALA_ENOMEM, "out of memory")
                                 : qala_err__set(QALA_EIO, "can't open database '%s': %s", path,
@@ -278,7 +278,7 @@ qala_status qala_store_open(qala_store **out, const char *path, qala_store_mode 
     sqlite3_extended_result_codes(store->db, 1);
     if ((st = configure(store)) != QALA_OK)
         goto fail;
-    long long app_id, version, objects;
+    long long app_id = 0, version = 0, objects = 0;
     if ((st = read_identity(store, &app_id, &version, &objects)) != QALA_OK ||
         (st = check_identity(store, app_id, version, objects)) != QALA_OK)
         goto fail;
@@ -337,7 +337,7 @@ qala_status qala_store_counts_get(qala_store *store, qala_store_counts *counts)
                         &counts->observations, &counts->revisions, &counts->batches};
     memset(counts, 0, sizeof *counts);
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        long long n;
+        long long n = 0;
         qala_status st = pragma_int(store, sql[i], &n);
         if (st != QALA_OK)
             return st;

@@ -85,7 +85,8 @@ static qala_status remove_gone_indicators(qala_store *store)
     qala_status st = qala_store__prepare(
         store,
         "SELECT code FROM indicators i WHERE id NOT IN (SELECT id FROM kept_indicators)"
-        " AND (EXISTS(SELECT 1 FROM observations o WHERE o.indicator_id = i.id)"
+        " AND (EXISTS(SELECT 1 FROM observations o WHERE o.unit_id IN (SELECT id FROM units)"
+        " AND o.indicator_id = i.id)"
         " OR EXISTS(SELECT 1 FROM observation_history h WHERE h.indicator_id = i.id))"
         " ORDER BY code LIMIT 1", &used);
     if (st != QALA_OK)

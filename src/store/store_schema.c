@@ -120,7 +120,6 @@ static const char schema_v1[] =
     "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
     "  PRIMARY KEY(unit_id, indicator_id, period)\n"
     ") STRICT, WITHOUT ROWID;\n"
-    "CREATE INDEX observations_indicator ON observations(indicator_id);\n"
     "CREATE TABLE observation_history(\n"
     "  unit_id INTEGER NOT NULL REFERENCES units(id),\n"
     "  indicator_id INTEGER NOT NULL REFERENCES indicators(id),\n"
