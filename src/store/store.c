@@ -276,11 +276,11 @@ qala_status qala_store_open(qala_store **out, const char *path, qala_store_mode 
         goto fail;
     }
     sqlite3_extended_result_codes(store->db, 1);
-    if ((st = configure(store)) != QALA_OK)
-        goto fail;
+    sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
     long long app_id = 0, version = 0, objects = 0;
     if ((st = read_identity(store, &app_id, &version, &objects)) != QALA_OK ||
-        (st = check_identity(store, app_id, version, objects)) != QALA_OK)
+        (st = check_identity(store, app_id, version, objects)) != QALA_OK ||
+        (st = configure(store)) != QALA_OK)
         goto fail;
     store->version = (int)version;
     if (mode != QALA_STORE_READ_ONLY) {
