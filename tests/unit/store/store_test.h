@@ -6,6 +6,7 @@
 #define QALA_TEST_STORE_H
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,18 @@ static inline void test_exec(qala_store *s, const char *sql)
 {
     qala_status st = qala_store__exec(s, sql);
     cr_assert_eq(st, QALA_OK, "%s: %s", sql, qala_error_last()->message);
+}
+
+/* The integer in the first column of the first row of sql, run on the store's handle. */
+static inline long long test_sql_int(qala_store *s, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    cr_assert_eq(sqlite3_prepare_v2(qala_store__handle(s), sql, -1, &stmt, NULL), SQLITE_OK,
+                 "%s: %s", sql, sqlite3_errmsg(qala_store__handle(s)));
+    cr_assert_eq(sqlite3_step(stmt), SQLITE_ROW, "%s", sql);
+    long long v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
 }
 
 /* Fictional units U1..U3 and indicators I1, I2 (not the Kazakhstan registry). */

@@ -1,21 +1,9 @@
 /* tests/unit/store/test_store_open.c — opening, creating and migrating a store; refusing
  * files that are not qala databases or are newer; the connection's settings; qala_fold.
  */
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "store_test.h"
-
-static long long sql_int(qala_store *s, const char *sql)
-{
-    sqlite3_stmt *stmt;
-    cr_assert_eq(sqlite3_prepare_v2(qala_store__handle(s), sql, -1, &stmt, NULL), SQLITE_OK,
-                 "%s: %s", sql, sqlite3_errmsg(qala_store__handle(s)));
-    cr_assert_eq(sqlite3_step(stmt), SQLITE_ROW, "%s", sql);
-    long long v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
-}
 
 /* Text of the first column of the first row, copied into buf ("" for NULL). */
 static int sql_text(qala_store *s, const char *sql, char *buf, size_t cap)
@@ -41,11 +29,11 @@ Test(store_open, create_makes_a_database_at_the_latest_version)
     cr_assert_geq(qala_store__latest_version(), 1);
     cr_assert_str_eq(qala_store_path(s), path);
     /* 0x51414C41 = 'QALA', the application id documented in docs/store.md */
-    cr_assert_eq(sql_int(s, "PRAGMA application_id"), 0x51414C41);
-    cr_assert_eq(sql_int(s, "PRAGMA user_version"), qala_store__latest_version());
-    cr_assert_eq(sql_int(s, "PRAGMA foreign_keys"), 1);
-    cr_assert_eq(sql_int(s, "PRAGMA synchronous"), 1); /* NORMAL */
-    cr_assert_geq(sql_int(s, "PRAGMA busy_timeout"), 1000);
+    cr_assert_eq(test_sql_int(s, "PRAGMA application_id"), 0x51414C41);
+    cr_assert_eq(test_sql_int(s, "PRAGMA user_version"), qala_store__latest_version());
+    cr_assert_eq(test_sql_int(s, "PRAGMA foreign_keys"), 1);
+    cr_assert_eq(test_sql_int(s, "PRAGMA synchronous"), 1); /* NORMAL */
+    cr_assert_geq(test_sql_int(s, "PRAGMA busy_timeout"), 1000);
     char mode[16];
     sql_text(s, "PRAGMA journal_mode", mode, sizeof mode);
     cr_assert_str_eq(mode, "wal");
@@ -64,9 +52,9 @@ Test(store_open, every_table_is_strict)
     test_db_path(path, "strict.db");
     qala_store *s;
     cr_assert_eq(qala_store_open(&s, path, QALA_STORE_CREATE), QALA_OK);
-    cr_assert_eq(sql_int(s, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
+    cr_assert_eq(test_sql_int(s, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
                             " AND name NOT LIKE 'sqlite_%' AND strict = 0"), 0);
-    cr_assert_geq(sql_int(s, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
+    cr_assert_geq(test_sql_int(s, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main'"
                              " AND strict = 1"), 10);
     /* STRICT refuses a text in an INTEGER column. */
     cr_assert_eq(qala_store__exec(s, "INSERT INTO batches(file, sha256, imported_at, inserted)"
@@ -99,7 +87,7 @@ Test(store_open, an_empty_existing_file_is_migrated)
     cr_assert_eq(qala_store_open(&s, path, QALA_STORE_READ_WRITE), QALA_OK, "%s",
                  qala_error_last()->message);
     cr_assert_eq(qala_store_schema_version(s), qala_store__latest_version());
-    cr_assert_eq(sql_int(s, "SELECT count(*) FROM domains"), 10);
+    cr_assert_eq(test_sql_int(s, "SELECT count(*) FROM domains"), 10);
     qala_store_close(s);
 }
 
@@ -229,7 +217,7 @@ Test(store_open, foreign_keys_are_enforced)
     test_exec(s, "INSERT INTO observations(unit_id, indicator_id, period, value, flag, batch_id)"
                  " VALUES(1, 1, 202200, 1.0, 0, 1)");
     cr_assert_eq(qala_store__exec(s, "DELETE FROM units WHERE id = 1"), QALA_EDB);
-    cr_assert_eq(sql_int(s, "SELECT count(*) FROM units"), 3);
+    cr_assert_eq(test_sql_int(s, "SELECT count(*) FROM units"), 3);
     qala_store_close(s);
 }
 
@@ -241,11 +229,11 @@ Test(store_open, qala_fold_folds_case_in_any_script)
     /* Expected values from the folding rules of include/qala/text.h. */
     sql_text(s, "SELECT qala_fold('ҚАРАҒАНДЫ')", buf, sizeof buf);
     cr_assert_str_eq(buf, "қарағанды");
-    cr_assert_eq(sql_int(s, "SELECT qala_fold('ALMATY') = qala_fold('Almaty')"), 1);
-    cr_assert_eq(sql_int(s, "SELECT qala_fold('Ақтөбе') = qala_fold('АҚТӨБЕ')"), 1);
+    cr_assert_eq(test_sql_int(s, "SELECT qala_fold('ALMATY') = qala_fold('Almaty')"), 1);
+    cr_assert_eq(test_sql_int(s, "SELECT qala_fold('Ақтөбе') = qala_fold('АҚТӨБЕ')"), 1);
     /* Kazakh letters stay distinct from Russian ones. */
-    cr_assert_eq(sql_int(s, "SELECT qala_fold('Қ') = qala_fold('К')"), 0);
-    cr_assert_eq(sql_int(s, "SELECT qala_fold(NULL) IS NULL"), 1);
+    cr_assert_eq(test_sql_int(s, "SELECT qala_fold('Қ') = qala_fold('К')"), 0);
+    cr_assert_eq(test_sql_int(s, "SELECT qala_fold(NULL) IS NULL"), 1);
     /* Not UTF-8: an SQL error, not a crash. */
     sqlite3_stmt *stmt;
     cr_assert_eq(sqlite3_prepare_v2(qala_store__handle(s), "SELECT qala_fold(CAST(X'FF41' AS TEXT))",
@@ -257,7 +245,7 @@ Test(store_open, qala_fold_folds_case_in_any_script)
     /* Names are looked up through the folded column and its index. */
     test_exec(s, "INSERT INTO unit_names(unit_id, lang, name, folded, valid_from, valid_to, official)"
                  " VALUES(3, 'kk', 'Қарағанды', qala_fold('Қарағанды'), 0, 99991231, 1)");
-    cr_assert_eq(sql_int(s, "SELECT unit_id FROM unit_names WHERE folded = qala_fold('ҚАРАҒАНДЫ')"), 3);
+    cr_assert_eq(test_sql_int(s, "SELECT unit_id FROM unit_names WHERE folded = qala_fold('ҚАРАҒАНДЫ')"), 3);
     sqlite3_stmt *plan;
     cr_assert_eq(sqlite3_prepare_v2(qala_store__handle(s),
                                     "EXPLAIN QUERY PLAN SELECT unit_id FROM unit_names"
