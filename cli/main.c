@@ -1,3 +1,171 @@
-#include <stdio.h>
-#include "qala/qala.h"
-int main(void) { printf("qala %s\n", qala_version()); return 0; }
+/* cli/main.c — the qala command's driver: the table of commands, common options,
+ * help texts (which also make the man page: `qala man`), loading the store, and the
+ * mapping of library statuses to exit codes (0 ok, 1 data problems, 2 usage, 3 I/O or
+ * database). Only this folder prints; libqala never does.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define COMMON_OPTIONS                                                                      \
+    "  --db PATH         database file (default: $QALA_DB or qala.db)\n"                   \
+    "  --lang kk|ru|en|kk-latn  language of names and headings (default: from $LANG)\n"     \
+    "  --format table|csv|json  output format (default: table on a terminal, else csv)\n"   \
+    "  --at DATE         the layout in force on DATE (YYYY-MM-DD; default: today)\n"       \
+    "  --color, --no-color  force or disable colours (default: on a terminal)\n"            \
+    "  --help            this help\n"
+
+const cli_command cli_commands[] = {
+    {"init", cmd_init, "create the database with the Kazakhstan registry and indicator framework",
+     "[--force]",
+     "  --force           replace the registry and framework of an existing database\n"},
+    {"import", cmd_import, "import statistics tables (CSV) with validation", "FILE...",
+     "  --encoding NAME   input encoding (default: detect UTF-8 or WINDOWS-1251)\n"
+     "  --delimiter C     field delimiter: , ; or tab (default: detect)\n"
+     "  --layout L        long | wide-indicators | wide-periods (default: detect)\n"
+     "  --map R=H,...     take role R (unit, indicator, period, value, flag) from column H\n"
+     "  --indicator CODE  the indicator of a table without an indicator column\n"
+     "  --period P        the period of a table without a period column\n"
+     "  --keep-valid      store the valid rows even when some rows have errors\n"
+     "  --rejects FILE    with --keep-valid: write rejected rows and reasons here\n"
+     "                    (default: FILE.rejected.csv)\n"
+     "  --dry-run         validate only; store nothing\n"},
+    {"units", cmd_units, "list territorial units", "[--group G] [--region R] [--kind K]",
+     "  --group G         only members of group G (code, e.g. monocity)\n"
+     "  --region R        only units in region R (code or name) at --at\n"
+     "  --kind K          country | region | city\n"},
+    {"groups", cmd_groups, "list groups of cities (the typology) with member counts", "", ""},
+    {"indicators", cmd_indicators, "list the indicator framework", "[--domain D]",
+     "  --domain D        only indicators of domain D (incomes, labour, ...)\n"},
+    {"show", cmd_show, "everything about one unit: names, groups, region over time, latest values",
+     "UNIT", ""},
+    {"export", cmd_export, "export observations as CSV or JSON",
+     "[--unit U] [--indicator I] [--from P] [--to P] [--as-of DATE]",
+     "  --unit U          only unit U (code or name); repeatable as U1,U2\n"
+     "  --indicator I     only indicator I (code); repeatable as I1,I2\n"
+     "  --from P, --to P  period range (YYYY, YYYY-Qn, YYYY-MM)\n"
+     "  --as-of DATE      values as they were known on DATE (revision history)\n"},
+    {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
+     "", "  --force           start from an empty database even if one exists\n"},
+    {"man", cmd_man, "print the manual page (roff)", "", ""},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+const cli_command *cli_find_command(const char *name)
+{
+    for (const cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+void cli_print_command_help(FILE *f, const cli_command *c)
+{
+    fprintf(f, "Usage: qala %s %s\n\n%c%s.\n\nOptions:\n%s%s", c->name, c->usage,
+            c->summary[0] - ('a' - 'A'), c->summary + 1, c->details, COMMON_OPTIONS);
+}
+
+static void print_help(FILE *f)
+{
+    fputs("Usage: qala COMMAND [OPTIONS]\n\n"
+          "Monitors the socio-economic development of cities and regions: a registry of\n"
+          "Kazakhstan's regions and cities, an indicator framework, and statistics imported\n"
+          "from CSV tables with validation into an SQLite database.\n\nCommands:\n", f);
+    for (const cli_command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-12s %s\n", c->name, c->summary);
+    fputs("\nRun 'qala COMMAND --help' for the options of a command.\n"
+          "Exit status: 0 ok, 1 data problems found, 2 usage error, 3 input/output or database error.\n"
+          "  --version         print the version\n", f);
+}
+
+int cmd_man(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    FILE *f = ctx->out;
+    fprintf(f, ".TH QALA 1 \"\" \"qala %s\" \"User Commands\"\n.SH NAME\nqala \\- monitor the "
+               "socio-economic development of cities and regions\n.SH SYNOPSIS\n.B qala\n"
+               "\\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n.SH DESCRIPTION\n", qala_version());
+    fputs("qala keeps a registry of Kazakhstan's regions and cities (names in Kazakh, Russian and "
+          "English over time, regions over time, the typology of monocities, agglomerations and "
+          "smart cities), an indicator framework, and statistics imported from CSV tables with "
+          "validation into an SQLite database.\n.SH COMMANDS\n", f);
+    for (const cli_command *c = cli_commands; c->name; c++) {
+        fprintf(f, ".SS \"qala %s %s\"\n%s.\n", c->name, c->usage, c->summary);
+        if (*c->details)
+            fprintf(f, ".PP\n.nf\n%s.fi\n", c->details);
+    }
+    fprintf(f, ".SH COMMON OPTIONS\n.nf\n%s.fi\n", COMMON_OPTIONS);
+    fputs(".SH ENVIRONMENT\n.TP\n.B QALA_DB\nthe database file when --db is not given.\n"
+          ".TP\n.B NO_COLOR\ndisables colours.\n.SH EXIT STATUS\n0 ok, 1 data problems found, 2 usage "
+          "error, 3 input/output or database error.\n.SH SEE ALSO\nThe documentation in docs/ "
+          "of the source tree: cli.md, data-format.md, methods.md.\n", f);
+    return EXIT_OK;
+}
+
+static qala_lang lang_from_env(void)
+{
+    const char *l = getenv("LC_ALL");
+    if (!l || !*l)
+        l = getenv("LANG");
+    if (l && strncmp(l, "kk", 2) == 0)
+        return QALA_LANG_KK;
+    if (l && strncmp(l, "ru", 2) == 0)
+        return QALA_LANG_RU;
+    return QALA_LANG_EN;
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx = {0};
+    ctx.out = stdout;
+    ctx.err = stderr;
+    ctx.lang = lang_from_env();
+    ctx.db_path = getenv("QALA_DB") && *getenv("QALA_DB") ? getenv("QALA_DB") : "qala.db";
+    ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    ctx.progress = isatty(STDERR_FILENO);
+    ctx.at = qala_date_today();
+
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && cli_find_command(argv[2]))
+            cli_print_command_help(stdout, cli_find_command(argv[2]));
+        else
+            print_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("qala %s\n", qala_version());
+        return EXIT_OK;
+    }
+    const cli_command *c = cli_find_command(argv[1]);
+    if (!c) {
+        fprintf(stderr, "qala: unknown command '%s'", argv[1]);
+        size_t best = 99;
+        const char *guess = NULL;
+        for (const cli_command *k = cli_commands; k->name; k++) {
+            size_t d = qala_text_distance(argv[1], k->name, 3);
+            if (d < best) {
+                best = d;
+                guess = k->name;
+            }
+        }
+        if (guess && best <= 2)
+            fprintf(stderr, ": did you mean '%s'?", guess);
+        fputs(" (run 'qala --help')\n", stderr);
+        return EXIT_USAGE;
+    }
+    int rc = c->run(&ctx, argc - 2, argv + 2);
+    cli_unload(&ctx);
+    if (fflush(stdout) != 0 && rc == EXIT_OK) {
+        perror("qala: writing output");
+        rc = EXIT_IO;
+    }
+    return rc < 0 ? EXIT_OK : rc;
+}

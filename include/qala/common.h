@@ -90,6 +90,13 @@ qala_frequency qala_period_frequency(qala_period p);
 /* The first day of the period, e.g. 2022-Q3 -> 20220701. */
 qala_date qala_period_start(qala_period p);
 
+/* ---- Checksums --------------------------------------------------------------------
+ * SHA-256 (FIPS 180-4, computed by nettle) as 64 lowercase hex digits: an import batch
+ * records the checksum of the file it came from. */
+void qala_sha256_hex(char out[static 65], const void *data, size_t len);
+/* QALA_EIO when the file can't be read. */
+qala_status qala_sha256_file(char out[static 65], const char *path);
+
 /* ---- Allocation -------------------------------------------------------------------
  * All memory of libqala goes through these hooks, so that tests can fail allocations
  * one by one. Set once before other calls; NULL restores malloc/realloc/free. */

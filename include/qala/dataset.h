@@ -57,6 +57,15 @@ qala_status qala_dataset_append(qala_dataset *ds, uint32_t unit, uint32_t indica
 /* Removes observation i by moving the last one into its place (order changes). */
 void qala_dataset_remove_swap(qala_dataset *ds, size_t i);
 
+/* Drops the observations from index size on (size <= qala_dataset_size). */
+void qala_dataset_truncate(qala_dataset *ds, size_t size);
+/* After qala_dataset_sort: keeps the first observation of each key and removes the
+ * others, calling on_duplicate(ctx, kept, dropped) (indices before removal) for each
+ * one removed (on_duplicate may be NULL). Returns the number removed. O(n). */
+size_t qala_dataset_remove_duplicates(qala_dataset *ds,
+                                      void (*on_duplicate)(void *ctx, size_t kept, size_t dropped),
+                                      void *ctx);
+
 size_t qala_dataset_size(const qala_dataset *ds);
 /* Borrowed column pointers, valid until the dataset is changed or freed. */
 const uint32_t *qala_dataset_units(const qala_dataset *ds);

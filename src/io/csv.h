@@ -49,3 +49,5 @@ char qala_csv__delimiter(const qala_csv *csv);
 /* "UTF-8", "UTF-8 (BOM)" or the iconv name in use. */
 const char *qala_csv__encoding(const qala_csv *csv);
 const char *qala_csv__label(const qala_csv *csv);
+
+#endif

@@ -1,0 +1,185 @@
+/* cli/cmd_import.c — `qala import FILE...`: validate every file, print the findings,
+ * and store the observations only when no file has errors (or with --keep-valid, the
+ * valid rows, writing the rejected ones with their reasons to a CSV file).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_print_summary(cli_ctx *ctx);
+
+static void write_csv_field(FILE *f, const char *s, size_t n)
+{
+    int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
+    if (!quote) {
+        fwrite(s, 1, n, f);
+        return;
+    }
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+typedef struct rejects {
+    FILE *f;
+    const char *file;
+} rejects;
+
+static void on_reject(void *ctx, long line, const char *const *fields, const size_t *lengths,
+                      size_t nfields, const char *reason)
+{
+    rejects *r = ctx;
+    if (!r->f)
+        return;
+    write_csv_field(r->f, r->file, strlen(r->file));
+    fprintf(r->f, ",%ld,", line);
+    write_csv_field(r->f, reason ? reason : "", reason ? strlen(reason) : 0);
+    for (size_t i = 0; i < nfields; i++) {
+        fputc(',', r->f);
+        write_csv_field(r->f, fields[i], lengths[i]);
+    }
+    fputc('\n', r->f);
+}
+
+static int parse_layout(const char *s, qala_layout *out)
+{
+    if (!s)
+        return 0;
+    if (strcmp(s, "long") == 0)
+        *out = QALA_LAYOUT_LONG;
+    else if (strcmp(s, "wide-indicators") == 0)
+        *out = QALA_LAYOUT_WIDE_INDICATORS;
+    else if (strcmp(s, "wide-periods") == 0)
+        *out = QALA_LAYOUT_WIDE_PERIODS;
+    else
+        return -1;
+    return 0;
+}
+
+#define MAX_FILES 256
+
+int cmd_import(cli_ctx *ctx, int argc, char **argv)
+{
+    const char *encoding = NULL, *delimiter = NULL, *layout = NULL, *map = NULL,
+               *indicator = NULL, *period = NULL, *keep_valid = NULL, *rejects_path = NULL,
+               *dry_run = NULL;
+    const cli_option options[] = {
+        {"encoding", 1, &encoding}, {"delimiter", 1, &delimiter}, {"layout", 1, &layout},
+        {"map", 1, &map}, {"indicator", 1, &indicator}, {"period", 1, &period},
+        {"keep-valid", 0, &keep_valid}, {"rejects", 1, &rejects_path}, {"dry-run", 0, &dry_run},
+        {NULL, 0, NULL}};
+    const char *files[MAX_FILES];
+    int nfiles, rc = cli_parse(ctx, argc, argv, options, files, MAX_FILES, &nfiles, "import");
+    if (rc)
+        return rc;
+    if (nfiles == 0) {
+        fprintf(ctx->err, "qala import: no file given (see 'qala import --help')\n");
+        return EXIT_USAGE;
+    }
+    qala_import_options opt = QALA_IMPORT_OPTIONS_INIT;
+    opt.encoding = encoding;
+    opt.map = map;
+    opt.indicator = indicator;
+    opt.period = period;
+    if (parse_layout(layout, &opt.layout) < 0) {
+        fprintf(ctx->err, "qala import: --layout '%s': expected long, wide-indicators or wide-periods\n", layout);
+        return EXIT_USAGE;
+    }
+    if (delimiter) {
+        if (strcmp(delimiter, "tab") == 0 || strcmp(delimiter, "\\t") == 0)
+            opt.delimiter = '\t';
+        else if (strlen(delimiter) == 1 && strchr(",;\t|", delimiter[0]))
+            opt.delimiter = delimiter[0];
+        else {
+            fprintf(ctx->err, "qala import: --delimiter '%s': expected ',', ';', '|' or tab\n", delimiter);
+            return EXIT_USAGE;
+        }
+    }
+    if ((rc = cli_load(ctx, LOAD_REGISTRY | LOAD_FRAMEWORK | (dry_run ? 0 : LOAD_STORE_WRITE))) != EXIT_OK)
+        return rc;
+
+    qala_findings *f = NULL;
+    qala_dataset *ds[MAX_FILES] = {0};
+    qala_import_stats stats[MAX_FILES];
+    rejects rej = {0};
+    char *default_rejects = NULL;
+    qala_status st = qala_findings_new(&f);
+    int errors = 0;
+    for (int i = 0; i < nfiles && st == QALA_OK; i++) {
+        if (keep_valid && !dry_run) {
+            if (rej.f)
+                fclose(rej.f);
+            const char *path = rejects_path;
+            if (!path) {
+                free(default_rejects);
+                default_rejects = malloc(strlen(files[i]) + 16);
+                sprintf(default_rejects, "%s.rejected.csv", files[i]);
+                path = default_rejects;
+            }
+            rej.f = fopen(path, rejects_path && i > 0 ? "a" : "w");
+            if (!rej.f) {
+                fprintf(ctx->err, "qala import: cannot write rejected rows to '%s'\n", path);
+                rc = EXIT_IO;
+                break;
+            }
+            if (!(rejects_path && i > 0))
+                fputs("file,line,reason,fields...\n", rej.f);
+            rej.file = files[i];
+            opt.on_reject = on_reject;
+            opt.reject_ctx = &rej;
+        }
+        if ((st = qala_dataset_new(&ds[i])) != QALA_OK)
+            break;
+        st = qala_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, &opt);
+        if (st == QALA_EDATA) {
+            errors = 1;
+            st = QALA_OK;
+        }
+    }
+    if (rej.f)
+        fclose(rej.f);
+    free(default_rejects);
+    qala_findings_sort(f);
+    cli_print_findings(ctx, f);
+    if (st != QALA_OK && rc == EXIT_OK)
+        rc = cli_fail(ctx, st, NULL);
+    if (rc == EXIT_OK) {
+        int store = !dry_run && (!errors || keep_valid);
+        for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
+            qala_batch_result res = {0};
+            if (store && qala_dataset_size(ds[i]) > 0) {
+                char sha[65];
+                if ((st = qala_sha256_file(sha, files[i])) == QALA_OK) {
+                    qala_batch_info info = {files[i], sha, NULL};
+                    st = qala_store_import(ctx->store, ds[i], &info, &res);
+                }
+                if (st != QALA_OK) {
+                    rc = cli_fail(ctx, st, files[i]);
+                    break;
+                }
+            }
+            fprintf(ctx->out, "%s: %zu rows, %zu observations, %zu missing, %zu rejected rows (%s, '%s')",
+                    files[i], stats[i].rows, stats[i].observations, stats[i].missing,
+                    stats[i].rejected_rows, stats[i].encoding,
+                    stats[i].delimiter == '\t' ? "tab" : (char[]){stats[i].delimiter, 0});
+            if (store)
+                fprintf(ctx->out, ": %zu new, %zu revised, %zu unchanged\n", res.inserted, res.revised,
+                        res.unchanged);
+            else
+                fputc('\n', ctx->out);
+        }
+        if (errors && !keep_valid && !dry_run)
+            fprintf(ctx->err, "qala: %s\n", cli_msg(ctx, MSG_NOTHING_STORED));
+        if (rc == EXIT_OK && errors)
+            rc = EXIT_DATA;
+    }
+    for (int i = 0; i < nfiles; i++)
+        qala_dataset_free(ds[i]);
+    qala_findings_free(f);
+    return rc;
+}
