@@ -255,8 +255,8 @@ static void end_field(qala_csv *c, slow_state *ss)
     if (ss->err)
         return;
     if (c->nfields >= c->max_fields) {
-        ss->err = qala_err__set_at(QALA_ELIMIT, c->label, c->line, (long)c->nfields + 1,
-                                   "more than %zu fields", c->max_fields);
+        ss->err = qala_err__set_at(QALA_ELIMIT, c->label, ss->field_line,
+                                   (long)c->nfields + 1, "more than %zu fields", c->max_fields);
         return;
     }
     if (rec_reserve(c, 1) != QALA_OK || fields_reserve(c, c->nfields + 1) != QALA_OK) {
