@@ -321,12 +321,12 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
             }
         } else if (notes & QALA_NUMBER_NOTE_AMBIGUOUS) {
             finding(im, QALA_SEVERITY_WARNING, column, "ambiguous-number",
-                    "\"%.*s\" could be a decimal or a thousands separator: read as %g",
+                    "\"%.*s\" could be a decimal or a thousands separator: read as %.15g",
                     (int)(len > 60 ? 60 : len), raw, v);
         }
         if (notes & QALA_NUMBER_NOTE_FOOTNOTE)
             finding(im, QALA_SEVERITY_WARNING, column, "footnote-stripped",
-                    "footnote mark after the number \"%.*s\" was removed: read as %g",
+                    "footnote mark after the number \"%.*s\" was removed: read as %.15g",
                     (int)(len > 60 ? 60 : len), raw, v);
         const qala_indicator *ind = qala_framework_get(im->fw, fw_index);
         if (v < ind->min || v > ind->max) {

@@ -4,6 +4,7 @@
 #   # comment               what the case checks
 #   setup: ARGS             a qala command run first in the case's folder (must exit 0)
 #   args: ARGS              the command under test (shell words; $SHARED = ../shared)
+#   shell: COMMAND          instead of args: a shell command line ($QALA is the binary)
 #   exit: N                 the expected exit status
 #   --- file NAME           the following lines are written to NAME (in the case folder)
 #   --- stdin               the following lines are the command's standard input
@@ -20,7 +21,7 @@ cd "$work"
 unset QALA_DB
 export LANG=C LC_ALL=C NO_COLOR=1
 
-args="" expected_exit=0 section="" setups=()
+args="" shell_cmd="" expected_exit=0 section="" setups=()
 have_stdout=0 have_stderr=0
 : > "$work/.stdin"
 while IFS= read -r line || [ -n "$line" ]; do
@@ -39,6 +40,7 @@ while IFS= read -r line || [ -n "$line" ]; do
       case $line in
         setup:*) setups+=("${line#setup: }") ;;
         args:*) args=${line#args: } ;;
+        shell:*) shell_cmd=${line#shell: } ;;
         exit:*) expected_exit=${line#exit: } ;;
       esac ;;
     stdout) printf '%s\n' "$line" >> "$work/.expected_stdout" ;;
@@ -53,7 +55,12 @@ for s in "${setups[@]}"; do
     echo "setup failed: qala $s"; cat "$work/.setup_out"; exit 1
   fi
 done
-eval "\"$qala\" $args" < "$work/.stdin" > "$work/.stdout" 2> "$work/.stderr"
+export QALA=$qala
+if [ -n "$shell_cmd" ]; then
+  bash -c "$shell_cmd" < "$work/.stdin" > "$work/.stdout" 2> "$work/.stderr"
+else
+  eval "\"$qala\" $args" < "$work/.stdin" > "$work/.stdout" 2> "$work/.stderr"
+fi
 status=$?
 fail=0
 if [ "$status" != "$expected_exit" ]; then
@@ -69,4 +76,4 @@ if [ $fail = 1 ]; then
   echo "--- stderr was:"; cat "$work/.stderr"
   exit 1
 fi
-echo "ok: qala $args"
+echo "ok: ${shell_cmd:-qala $args}"
