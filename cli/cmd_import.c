@@ -46,6 +46,27 @@ static void on_reject(void *ctx, long line, const char *const *fields, const siz
     fputc('\n', r->f);
 }
 
+/* A progress bar on stderr (only when stderr is a terminal). */
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    const char *file = ctx;
+    enum { WIDTH = 30 };
+    if (total == 0) {
+        fprintf(stderr, "\r  %s  %zu MiB", file, done >> 20);
+    } else {
+        size_t filled = (size_t)((double)done / (double)total * WIDTH);
+        char bar[WIDTH + 1];
+        for (size_t i = 0; i < WIDTH; i++)
+            bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        fprintf(stderr, "\r  %s  [%s] %3.0f%%  %zu/%zu MiB", file, bar, 100.0 * (double)done / (double)total,
+                done >> 20, total >> 20);
+    }
+    if (done >= total && total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
 static int parse_layout(const char *s, qala_layout *out)
 {
     if (!s)
@@ -135,6 +156,10 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
         }
         if ((st = qala_dataset_new(&ds[i])) != QALA_OK)
             break;
+        if (ctx->progress) {
+            opt.on_progress = on_progress;
+            opt.progress_ctx = (void *)files[i];
+        }
         st = qala_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, &opt);
         if (st == QALA_EDATA) {
             errors = 1;

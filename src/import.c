@@ -673,6 +673,7 @@ static qala_status run(importer *im)
         finding(im, QALA_SEVERITY_ERROR, e->column, "csv-syntax", "%s", e->message);
         return QALA_EDATA;
     }
+    size_t next_progress = 0;
     if ((st = read_header(im)) != QALA_OK)
         return st;
     if (im->row_failed)
@@ -694,7 +695,13 @@ static qala_status run(importer *im)
         im->line = qala_csv__line(im->csv);
         im->row_failed = 0;
         im->row_reason = NULL;
-        im->stats->rows++;
+        if ((++im->stats->rows & 0xffff) == 0 && im->opt->on_progress) {
+            size_t done = qala_csv__bytes_read(im->csv);
+            if (done >= next_progress) {
+                im->opt->on_progress(im->opt->progress_ctx, done, qala_csv__bytes_total(im->csv));
+                next_progress = done + ((size_t)4 << 20);
+            }
+        }
         size_t size_before = qala_dataset_size(im->ds);
         size_t obs_before = im->stats->observations;
         if ((st = read_row(im)) != QALA_OK)
@@ -705,6 +712,9 @@ static qala_status run(importer *im)
             reject_row(im);
         }
     }
+    if (im->opt->on_progress)
+        im->opt->on_progress(im->opt->progress_ctx, qala_csv__bytes_total(im->csv),
+                             qala_csv__bytes_total(im->csv));
     if (im->stats->rows == 0)
         finding(im, QALA_SEVERITY_WARNING, 0, "no-data", "the file has a header but no data rows");
     if ((st = qala_dataset_sort(im->ds)) != QALA_OK)

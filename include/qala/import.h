@@ -39,6 +39,10 @@ typedef enum qala_layout {
 typedef void (*qala_reject_fn)(void *ctx, long line, const char *const *fields,
                                const size_t *lengths, size_t nfields, const char *reason);
 
+/* Called now and then while a file is read (about every 4 MiB), with the bytes read so
+ * far and the file's size (0 when unknown). */
+typedef void (*qala_progress_fn)(void *ctx, size_t done, size_t total);
+
 typedef struct qala_import_options {
     unsigned version;        /* QALA_IMPORT_OPTIONS_VERSION */
     qala_layout layout;
@@ -51,11 +55,13 @@ typedef struct qala_import_options {
     qala_period period_max;
     qala_reject_fn on_reject;
     void *reject_ctx;
+    qala_progress_fn on_progress;
+    void *progress_ctx;
 } qala_import_options;
 
 #define QALA_IMPORT_OPTIONS_VERSION 1
 #define QALA_IMPORT_OPTIONS_INIT \
-    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210099, NULL, NULL}
+    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210099, NULL, NULL, NULL, NULL}
 
 typedef struct qala_import_stats {
     size_t rows;          /* data rows read */

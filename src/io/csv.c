@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ typedef struct field_ref {
 
 struct qala_csv {
     qala_decoder dec;
+    size_t bytes_total; /* file size or buffer length; 0 when unknown */
     int fd;
     char *label;
     const char *p, *end; /* unread part of the current window */
@@ -512,14 +514,32 @@ qala_status qala_csv__open_file(qala_csv **out, const char *path, const char *la
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return qala_err__set(QALA_EIO, "cannot open '%s': %s", path, strerror(errno));
-    return open_common(out, fd, NULL, 0, label ? label : path, options);
+    struct stat sb;
+    size_t total = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? (size_t)sb.st_size : 0;
+    qala_status st = open_common(out, fd, NULL, 0, label ? label : path, options);
+    if (st == QALA_OK)
+        (*out)->bytes_total = total;
+    return st;
 }
 
 qala_status qala_csv__open_buffer(qala_csv **out, const char *data, size_t len,
                                   const char *label, const qala_csv_options *options)
 {
     *out = NULL;
-    return open_common(out, -1, data, len, label ? label : "<buffer>", options);
+    qala_status st = open_common(out, -1, data, len, label ? label : "<buffer>", options);
+    if (st == QALA_OK)
+        (*out)->bytes_total = len;
+    return st;
+}
+
+size_t qala_csv__bytes_read(const qala_csv *csv)
+{
+    return csv->fd >= 0 ? csv->dec.bytes_read : csv->bytes_total;
+}
+
+size_t qala_csv__bytes_total(const qala_csv *csv)
+{
+    return csv->bytes_total;
 }
 
 void qala_csv__close(qala_csv *csv)

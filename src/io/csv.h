@@ -61,6 +61,10 @@ const char *qala_csv__field(const qala_csv *csv, size_t i, size_t *len);
 /* Line (1-based) on which the current record starts. */
 long qala_csv__line(const qala_csv *csv);
 
+/* Progress: input bytes read so far, and the input's size (0 when unknown, e.g. a pipe). */
+size_t qala_csv__bytes_read(const qala_csv *csv);
+size_t qala_csv__bytes_total(const qala_csv *csv);
+
 char qala_csv__delimiter(const qala_csv *csv);
 /* "UTF-8", "UTF-8 (BOM)" or the iconv name in use. */
 const char *qala_csv__encoding(const qala_csv *csv);

@@ -64,6 +64,7 @@ static qala_status read_full(qala_decoder *d, char *buf, size_t cap, size_t *got
         if (r == 0)
             break;
         n += (size_t)r;
+        d->bytes_read += (size_t)r;
     }
     *got = n;
     if (n < cap)

@@ -42,6 +42,7 @@ typedef struct qala_decoder {
     size_t first_len;
     char encoding[64];     /* "UTF-8", "UTF-8 (BOM)" or the iconv name */
     const char *label;     /* for error messages (borrowed) */
+    size_t bytes_read;     /* raw input bytes read so far (progress) */
 } qala_decoder;
 
 /* Opens a decoder over the file descriptor fd (>= 0, owned by the caller, read with
