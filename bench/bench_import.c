@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* bench/bench_import.c — parse + validate a long CSV into memory with libqala, then
  * store it in a fresh SQLite database; prints seconds, observations per second and
  * the peak resident memory, as key=value lines read by bench/run_import.sh.

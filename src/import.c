@@ -234,20 +234,36 @@ static qala_status resolve_indicator(importer *im, const char *raw, size_t len, 
     return QALA_OK;
 }
 
+/* Four digits (or "2005.0"): a year, perhaps outside the range periods can have. */
+static int looks_like_year(const char *s, size_t len)
+{
+    if (len == 6 && s[4] == '.' && s[5] == '0')
+        len = 4;
+    if (len != 4)
+        return 0;
+    for (size_t i = 0; i < 4; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
 static qala_status check_period(importer *im, const char *raw, size_t len, long column,
                                 qala_period *out, int *ok)
 {
     *ok = 0;
+    if (looks_like_year(raw, len) && qala_period_parse(out, raw, len) != QALA_OK) {
+        return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
+                       "period %.4s is outside the allowed range %d to %d", raw,
+                       qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
+    }
     if (qala_period_parse(out, raw, len) != QALA_OK)
         return finding(im, QALA_SEVERITY_ERROR, column, "bad-period",
                        "\"%.*s\" is not a period: expected YYYY, YYYY-Qn or YYYY-MM",
                        (int)(len > 40 ? 40 : len), raw);
     if (*out < im->opt->period_min || *out > im->opt->period_max) {
-        char lo[12], hi[12];
-        qala_period_format(lo, im->opt->period_min);
-        qala_period_format(hi, im->opt->period_max);
         return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
-                       "period %.*s is outside the allowed range %s to %s", (int)len, raw, lo, hi);
+                       "period %.*s is outside the allowed range %d to %d", (int)(len > 20 ? 20 : len), raw,
+                       qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
     }
     *ok = 1;
     return QALA_OK;
@@ -266,6 +282,20 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
     if (kind == QALA_NUMBER_MISSING) {
         im->stats->missing++;
         return QALA_OK;
+    }
+    if (kind == QALA_NUMBER_INVALID && im->decimal) {
+        /* valid with the other decimal mark? then the file mixes them */
+        unsigned other_notes = 0;
+        double other;
+        if (qala_number__parse(raw, len, 0, &other, &other_notes) == QALA_NUMBER_OK &&
+            (other_notes & (QALA_NUMBER_NOTE_DECIMAL_COMMA | QALA_NUMBER_NOTE_DECIMAL_POINT))) {
+            size_t tl = len;
+            const char *t = trim(raw, &tl);
+            return finding(im, QALA_SEVERITY_ERROR, column, "mixed-decimal-marks",
+                           "\"%.*s\" uses '%c' as decimal mark, but this file uses '%c' since line %ld",
+                           (int)(tl > 60 ? 60 : tl), t, im->decimal == ',' ? '.' : ',', im->decimal,
+                           im->decimal_line);
+        }
     }
     if (kind == QALA_NUMBER_INVALID) {
         size_t tl = len;
@@ -454,10 +484,12 @@ static qala_status classify_value_columns(importer *im, int commit, size_t *nper
         size_t fwi;
         uint32_t id;
         int ok;
-        if (len && qala_period_parse(&p, h, len) == QALA_OK) {
+        int year_like = looks_like_year(h, len);
+        if (len && (year_like || qala_period_parse(&p, h, len) == QALA_OK)) {
             (*nperiods)++;
             if (commit && im->layout == QALA_LAYOUT_WIDE_PERIODS) {
-                if (p < im->opt->period_min || p > im->opt->period_max) {
+                if (qala_period_parse(&p, h, len) != QALA_OK || p < im->opt->period_min ||
+                    p > im->opt->period_max) {
                     check_period(im, h, len, (long)j + 1, &p, &ok);
                 } else {
                     c->is_value = 1;

@@ -47,7 +47,7 @@ typedef struct qala_import_options {
     const char *map;         /* "role=Header,role=Header": unit, indicator, period, value, flag */
     const char *indicator;   /* the indicator of a table that has no indicator column */
     const char *period;      /* the period of a table that has no period column */
-    qala_period period_min;  /* allowed periods, inclusive */
+    qala_period period_min;  /* allowed periods, inclusive (default: years 1900 to 2100) */
     qala_period period_max;
     qala_reject_fn on_reject;
     void *reject_ctx;
@@ -55,7 +55,7 @@ typedef struct qala_import_options {
 
 #define QALA_IMPORT_OPTIONS_VERSION 1
 #define QALA_IMPORT_OPTIONS_INIT \
-    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210000, NULL, NULL}
+    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210099, NULL, NULL}
 
 typedef struct qala_import_stats {
     size_t rows;          /* data rows read */

@@ -5,6 +5,25 @@
  * stripped with a note), "12%" (stripped with a note); missing-value markers "", "-",
  * "–", "—", "…", "...", "..", "x", "X", "н/д", "Н/Д", "NA", "N/A", "n/a", ":" and
  * "нет данных". The conversion does not depend on the C locale.
+ *
+ * Exact rules (docs/csv-reading.md has them with examples):
+ * - White space (ASCII, U+00A0, U+202F, U+2009) is trimmed at both ends. Markers must
+ *   match exactly after trimming; "x", "X" and Cyrillic "х", "Х" are CONFIDENTIAL.
+ * - Trailing marks, in any order and with white space between: '%' (NOTE_PERCENT; the
+ *   value is not divided by 100), '*', '†', '‡', superscript digits, and "N)" — one
+ *   digit directly after the number ("12,51)" is 12,5) or one or two digits after white
+ *   space ("12,5 12)") (NOTE_FOOTNOTE). A marker with marks ("x¹") is still a marker.
+ * - Sign: one leading '-', '+' or U+2212.
+ * - Group marks: space, U+00A0, U+202F, U+2009, apostrophe, and whichever of '.' ','
+ *   is not the decimal mark; one kind per number, in the integer part only, each
+ *   followed by exactly 3 digits, the first group of 1-3 digits.
+ * - The decimal mark: `decimal` when it is '.' or ','; with 0, the later of '.' and ','
+ *   when both occur, a mark that occurs more than once is a group mark, and a single
+ *   mark is the decimal mark — with NOTE_AMBIGUOUS when it could be a group mark
+ *   ("1,234": 1-3 digits before, other than a lone "0", exactly 3 after, no exponent).
+ *   At least one digit after the decimal mark ("5." is INVALID; ".5" is 0.5).
+ * - Exponent: e or E, optional sign, digits. Overflow to infinity is INVALID.
+ * - The value is correctly rounded (as strtod); -0 gives +0.
  */
 #ifndef QALA_IO_NUMBER_H
 #define QALA_IO_NUMBER_H

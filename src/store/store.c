@@ -7,6 +7,7 @@
  * turn on WAL journalling and run the missing migrations, all in one transaction. So a
  * foreign file is never modified. Every connection has foreign keys on, synchronous =
  * NORMAL (durable at checkpoints, never corrupt), a busy timeout, and qala_fold().
+ * Connections are opened without SQLite's mutexes: one store, one thread at a time.
  * Workload: opened once per command; everything else happens in the other files.
  */
 #include <assert.h>
