@@ -62,7 +62,7 @@ qala_status qala_framework_set_domain_name(qala_framework *fw, qala_domain domai
                                            const char *name);
 
 /* Reads indicators.csv / domains.csv text (docs/data-format.md); QALA_EDATA with findings
- * when anything is wrong (then nothing was added). */
+ * (may be NULL) when anything is wrong (then nothing was added). */
 qala_status qala_framework_load_csv(qala_framework *fw, const char *text, size_t len,
                                     const char *label, qala_findings *findings);
 qala_status qala_framework_load_domains_csv(qala_framework *fw, const char *text, size_t len,
@@ -77,7 +77,9 @@ qala_status qala_framework_find(const qala_framework *fw, const char *code, size
 const char *qala_framework_domain_name(const qala_framework *fw, qala_domain domain, qala_lang lang);
 
 /* Resolves a code or a name in any language (folded). QALA_ENOTFOUND fills
- * suggestions with up to 3 closest indicators (*nsuggest, may be 0). */
+ * suggestions with up to 3 closest indicators (*nsuggest, may be 0); QALA_EAMBIGUOUS
+ * when the name is shared, with the candidates (up to 3) in suggestions; QALA_EINVAL
+ * when name is not valid UTF-8. */
 qala_status qala_framework_match(const qala_framework *fw, const char *name, size_t len,
                                  size_t *index, size_t suggestions[3], size_t *nsuggest);
 

@@ -105,15 +105,18 @@ typedef enum qala_registry_table {
     QALA_REGISTRY_MEMBERSHIPS
 } qala_registry_table;
 
-/* Reads one table from CSV text (UTF-8). Problems go to findings with `label` as the
- * file name; returns QALA_EDATA when any error was found (then nothing was added). */
+/* Reads one table from CSV text (UTF-8). Problems go to findings (may be NULL: then only
+ * counted) with `label` as the file name; returns QALA_EDATA when any error was found
+ * (then nothing was added; warnings such as unknown columns do not stop the load).
+ * QALA_ENOMEM also leaves the registry as it was. */
 qala_status qala_registry_load_csv(qala_registry *reg, qala_registry_table table,
                                    const char *text, size_t len, const char *label,
                                    qala_findings *findings);
 /* Loads the Kazakhstan registry embedded in the library (data/registry/). */
 qala_status qala_registry_load_default(qala_registry *reg, qala_findings *findings);
 /* Whole-registry consistency: one official name per unit, language and day of the
- * unit's life; parents and members exist; no overlapping parent periods. Findings. */
+ * unit's life; parents and members exist; no overlapping parent periods. Findings (may
+ * be NULL); QALA_EDATA when any error was found. */
 qala_status qala_registry_check(const qala_registry *reg, qala_findings *findings);
 
 /* ---- reading ---- */
@@ -158,7 +161,8 @@ typedef struct qala_match {
 /* Resolves a code, an official name or an alias in any language or period (folded,
  * see qala/text.h). kinds is a bit mask of (1u << qala_unit_kind), 0 for any.
  * QALA_OK: exactly one unit. QALA_EAMBIGUOUS: match->units lists the candidates.
- * QALA_ENOTFOUND: match->units lists up to 3 closest names' units (may be 0). */
+ * QALA_ENOTFOUND: match->units lists up to 3 closest names' units (may be 0).
+ * QALA_EINVAL: name is not valid UTF-8. The error message names the candidates. */
 qala_status qala_registry_match(const qala_registry *reg, const char *name, size_t len,
                                 unsigned kinds, qala_match *match);
 
