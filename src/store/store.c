@@ -20,7 +20,7 @@
 #include "store/store_sql.h"
 
 #define BUSY_TIMEOUT_MS 5000
-#define CACHE_KIB 65536
+#define CACHE_KIB 262144
 
 /* ---- helpers shared by the store files ---- */
 

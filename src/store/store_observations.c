@@ -35,6 +35,8 @@ typedef struct okey {
 #define UNIT_BITS 23
 #define INDICATOR_BITS 23
 #define PERIOD_BITS 18
+/* Rows per INSERT statement in bulk imports (5 parameters each, far below SQLite's limit). */
+#define CHUNK 64
 
 /* LSD radix sort by key, 16 bits per pass, skipping passes above the highest set bit.
  * Stable, so equal keys keep their input order. */
@@ -118,6 +120,8 @@ typedef struct importer {
     int64_t *unit_ids, *indicator_ids;
     okey *order;
     sqlite3_stmt *ins, *sel, *hist, *upd;
+    sqlite3_stmt *ins_many; /* CHUNK rows per statement; NULL when keys are not known unique */
+    int keys_unique;        /* map_and_order proved no key repeats */
     size_t inserted, revised, unchanged;
 } importer;
 
@@ -139,6 +143,24 @@ static qala_status prepare_import(importer *im)
              s, "UPDATE observations SET value = ?4, flag = ?5, batch_id = ?6"
                 " WHERE unit_id = ?1 AND indicator_id = ?2 AND period = ?3", &im->upd)) != QALA_OK)
         return st;
+    if (im->keys_unique) {
+        /* Many rows per statement: a third of the per-row cost is statement overhead. */
+        qala_buf sql;
+        qala_buf__init(&sql, 0);
+        st = qala_buf__printf(&sql, "INSERT INTO observations(unit_id, indicator_id, period, value,"
+                                    " flag, batch_id) VALUES");
+        for (int r = 0; r < CHUNK && st == QALA_OK; r++)
+            st = qala_buf__printf(&sql, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d)", r ? "," : "", 5 * r + 1,
+                                  5 * r + 2, 5 * r + 3, 5 * r + 4, 5 * r + 5, 5 * CHUNK + 1);
+        if (st == QALA_OK)
+            st = qala_buf__printf(&sql, " ON CONFLICT DO NOTHING");
+        if (st == QALA_OK)
+            st = qala_store__prepare(s, sql.data, &im->ins_many);
+        qala_buf__free(&sql);
+        if (st != QALA_OK)
+            return st;
+        sqlite3_bind_int64(im->ins_many, 5 * CHUNK + 1, im->batch);
+    }
     sqlite3_bind_int64(im->ins, 6, im->batch);
     sqlite3_bind_int64(im->upd, 6, im->batch);
     sqlite3_bind_int64(im->hist, 7, im->batch);
@@ -148,11 +170,14 @@ static qala_status prepare_import(importer *im)
 
 static void finalize_import(importer *im)
 {
+    sqlite3_finalize(im->ins_many);
     sqlite3_finalize(im->ins);
     sqlite3_finalize(im->sel);
     sqlite3_finalize(im->hist);
     sqlite3_finalize(im->upd);
 }
+
+static qala_status duplicate_error(importer *im, size_t i);
 
 /* Maps the codes; fails on the first observation whose code is not stored. Then fills
  * im->order with the observations in key order. */
@@ -195,8 +220,14 @@ static qala_status map_and_order(importer *im)
     }
     /* Key order makes the inserts appends; without a packed key the input order is kept
      * (still correct, only slower). */
-    if (packable && !sorted)
-        return radix_sort(im->order, n);
+    if (!packable)
+        return QALA_OK;
+    if (!sorted && (st = radix_sort(im->order, n)) != QALA_OK)
+        return st;
+    for (size_t k = 1; k < n; k++)
+        if (im->order[k].key == im->order[k - 1].key)
+            return duplicate_error(im, (size_t)im->order[k].idx);
+    im->keys_unique = 1;
     return QALA_OK;
 }
 
@@ -212,20 +243,32 @@ static qala_status duplicate_error(importer *im, size_t i)
                             period);
 }
 
-/* An observation whose key is stored: unchanged, or a revision. */
-static qala_status revise(importer *im, size_t i, double value, int flag)
+/* The stored row of the key bound to im->sel: its value (NULL → *null), flag and batch.
+ * QALA_OK with *found = 0 when there is none. */
+static qala_status read_stored(importer *im, int *found, int *old_null, double *old_value,
+                               int *old_flag, int64_t *old_batch)
+{
+    int rc = sqlite3_step(im->sel);
+    *found = rc == SQLITE_ROW;
+    if (*found) {
+        *old_null = sqlite3_column_type(im->sel, 0) == SQLITE_NULL;
+        *old_value = sqlite3_column_double(im->sel, 0);
+        *old_flag = sqlite3_column_int(im->sel, 1);
+        *old_batch = sqlite3_column_int64(im->sel, 2);
+    }
+    sqlite3_reset(im->sel);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return qala_store__db_error(im->store, rc, "reading a stored observation");
+    return QALA_OK;
+}
+
+/* An observation whose key is stored (old_* as read_stored gave them): unchanged, or a
+ * revision. sel, hist and upd have the key bound; upd also the new value and flag. */
+static qala_status revise(importer *im, size_t i, double value, int flag, int old_null,
+                          double old_value, int old_flag, int64_t old_batch)
 {
     qala_store *s = im->store;
-    int rc = sqlite3_step(im->sel);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(im->sel);
-        return qala_store__db_error(s, rc, "reading a stored observation");
-    }
-    int old_null = sqlite3_column_type(im->sel, 0) == SQLITE_NULL;
-    double old_value = sqlite3_column_double(im->sel, 0);
-    int old_flag = sqlite3_column_int(im->sel, 1);
-    int64_t old_batch = sqlite3_column_int64(im->sel, 2);
-    sqlite3_reset(im->sel);
+    int rc;
     if (old_batch == im->batch)
         return duplicate_error(im, i);
     int same_value = isnan(value) ? old_null : (!old_null && old_value == value);
@@ -250,6 +293,62 @@ static qala_status revise(importer *im, size_t i, double value, int flag)
     return QALA_OK;
 }
 
+/* A chunk of CHUNK rows (order[k0..k0+CHUNK)) in one statement. When some keys were
+ * stored already, each row of the chunk is looked at: rows that carry this batch were
+ * inserted now (keys are unique), the others are revisions or unchanged. */
+static qala_status store_chunk(importer *im, size_t k0)
+{
+    const qala_dataset *ds = im->ds;
+    const uint32_t *u = qala_dataset_units(ds), *ind = qala_dataset_indicators(ds);
+    const qala_period *per = qala_dataset_periods(ds);
+    const double *val = qala_dataset_values(ds);
+    const uint8_t *flag = qala_dataset_flags(ds);
+    sqlite3_stmt *ins = im->ins_many;
+    for (int r = 0; r < CHUNK; r++) {
+        size_t i = (size_t)im->order[k0 + (size_t)r].idx;
+        sqlite3_bind_int64(ins, 5 * r + 1, im->unit_ids[u[i]]);
+        sqlite3_bind_int64(ins, 5 * r + 2, im->indicator_ids[ind[i]]);
+        sqlite3_bind_int(ins, 5 * r + 3, per[i]);
+        isnan(val[i]) ? sqlite3_bind_null(ins, 5 * r + 4) : sqlite3_bind_double(ins, 5 * r + 4, val[i]);
+        sqlite3_bind_int(ins, 5 * r + 5, flag[i]);
+    }
+    int rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE)
+        return qala_store__db_error(im->store, rc, "storing observations");
+    if (sqlite3_changes(im->store->db) == CHUNK) {
+        im->inserted += CHUNK;
+        return QALA_OK;
+    }
+    for (int r = 0; r < CHUNK; r++) {
+        size_t i = (size_t)im->order[k0 + (size_t)r].idx;
+        int64_t uid = im->unit_ids[u[i]], iid = im->indicator_ids[ind[i]];
+        sqlite3_stmt *targets[] = {im->sel, im->hist, im->upd};
+        for (int t = 0; t < 3; t++) {
+            sqlite3_bind_int64(targets[t], 1, uid);
+            sqlite3_bind_int64(targets[t], 2, iid);
+            sqlite3_bind_int(targets[t], 3, per[i]);
+        }
+        int found, old_null, old_flag;
+        double old_value;
+        int64_t old_batch;
+        qala_status st = read_stored(im, &found, &old_null, &old_value, &old_flag, &old_batch);
+        if (st == QALA_OK && !found)
+            st = qala_store__db_error(im->store, SQLITE_CORRUPT, "reading a stored observation");
+        if (st != QALA_OK)
+            return st;
+        if (old_batch == im->batch) { /* inserted by this chunk (keys are unique) */
+            im->inserted++;
+            continue;
+        }
+        isnan(val[i]) ? sqlite3_bind_null(im->upd, 4) : sqlite3_bind_double(im->upd, 4, val[i]);
+        sqlite3_bind_int(im->upd, 5, flag[i]);
+        if ((st = revise(im, i, val[i], flag[i], old_null, old_value, old_flag, old_batch)) != QALA_OK)
+            return st;
+    }
+    return QALA_OK;
+}
+
 static qala_status store_rows(importer *im)
 {
     const qala_dataset *ds = im->ds;
@@ -258,7 +357,14 @@ static qala_status store_rows(importer *im)
     const qala_period *per = qala_dataset_periods(ds);
     const double *val = qala_dataset_values(ds);
     const uint8_t *flag = qala_dataset_flags(ds);
-    for (size_t k = 0; k < n; k++) {
+    size_t k = 0;
+    if (im->ins_many)
+        for (; k + CHUNK <= n; k += CHUNK) {
+            qala_status st = store_chunk(im, k);
+            if (st != QALA_OK)
+                return st;
+        }
+    for (; k < n; k++) {
         size_t i = (size_t)im->order[k].idx;
         int64_t uid = im->unit_ids[u[i]], iid = im->indicator_ids[ind[i]];
         double v = val[i];
@@ -285,7 +391,14 @@ static qala_status store_rows(importer *im)
         }
         isnan(v) ? sqlite3_bind_null(im->upd, 4) : sqlite3_bind_double(im->upd, 4, v);
         sqlite3_bind_int(im->upd, 5, flag[i]);
-        qala_status st = revise(im, i, v, flag[i]);
+        int found, old_null, old_flag;
+        double old_value;
+        int64_t old_batch;
+        qala_status st = read_stored(im, &found, &old_null, &old_value, &old_flag, &old_batch);
+        if (st == QALA_OK && !found)
+            st = qala_store__db_error(im->store, SQLITE_CORRUPT, "reading a stored observation");
+        if (st == QALA_OK)
+            st = revise(im, i, v, flag[i], old_null, old_value, old_flag, old_batch);
         if (st != QALA_OK)
             return st;
     }

@@ -428,3 +428,39 @@ Test(store_import, many_unsorted_observations_round_trip)
     qala_dataset_free(ds);
     qala_store_close(s);
 }
+
+/* Bulk imports go CHUNK (64) rows per statement. A second import of 726 keys where
+ * every 7th value changed and 100 keys are new takes the chunk path with a mix of new,
+ * unchanged and revised rows inside the same chunks: the counts and the history must be
+ * exactly those of the row-by-row rule. */
+Test(store_import, chunked_import_counts_new_unchanged_and_revised_rows_in_mixed_chunks)
+{
+    char path[256];
+    qala_store *s = test_open_seeded(path);
+    const char *units[] = {"U1", "U2", "U3"}, *inds[] = {"I1", "I2"};
+    const size_t n = 3 * 2 * 121;
+    qala_dataset *first = new_ds(), *second = new_ds();
+    size_t expect_revised = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t u = j / 242, i = (j / 121) % 2, m = j % 121;
+        qala_period p = (qala_period)((2010 + (int)(m / 12)) * 100 + (int)(m % 12) + 1);
+        test_add(first, units[u], inds[i], p, (double)j, 0);
+        int changed = j % 7 == 0;
+        expect_revised += changed;
+        test_add(second, units[u], inds[i], p, changed ? (double)j + 0.5 : (double)j, 0);
+    }
+    for (size_t j = 0; j < 100; j++) /* new keys: the years 2030 to 2038 */
+        test_add(second, units[j % 3], inds[j % 2], (qala_period)((2030 + (int)(j / 12)) * 100 + (int)(j % 12) + 1),
+                 1000.0 + (double)j, 0);
+    qala_batch_result r1 = test_import(s, first, "2024-01-01T00:00:00Z");
+    cr_assert_eq(r1.inserted, n);
+    qala_batch_result r2 = test_import(s, second, "2024-02-01T00:00:00Z");
+    cr_assert_eq(r2.inserted, 100);
+    cr_assert_eq(r2.revised, expect_revised);
+    cr_assert_eq(r2.unchanged, n - expect_revised);
+    cr_assert_eq(test_sql_int(s, "SELECT count(*) FROM observation_history"), (long long)expect_revised);
+    cr_assert_eq(test_sql_int(s, "SELECT count(*) FROM observations"), (long long)(n + 100));
+    qala_dataset_free(first);
+    qala_dataset_free(second);
+    qala_store_close(s);
+}
