@@ -103,7 +103,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     monocities_by_region(ctx, 20210101);
     monocities_by_region(ctx, ctx->at);
     fprintf(ctx->out, "\nNext: qala units --db %s --group monocity; qala show Temirtau --db %s; "
-                      "qala export --db %s --indicator unemployment_rate_pct\n",
+                      "qala export --db %s --indicator unemployment_ilo_pct\n",
             ctx->db_path, ctx->db_path, ctx->db_path);
     return EXIT_OK;
 }

@@ -13,7 +13,10 @@ static void date_range(char *buf, size_t n, qala_date from, qala_date to)
     char a[11], b[11];
     qala_date_format(a, from);
     qala_date_format(b, to);
-    snprintf(buf, n, "%s – %s", *a ? a : "…", *b ? b : "…");
+    if (!*a && !*b)
+        snprintf(buf, n, "—");
+    else
+        snprintf(buf, n, "%s – %s", *a ? a : "…", *b ? b : "…");
 }
 
 /* Latest observation per indicator of unit u from the store (NULL store: none). */
