@@ -66,6 +66,8 @@ int cli_table_add(cli_table *t, const char *const *cells);
 /* Marks column c as numeric (right-aligned in tables, a JSON number). */
 void cli_table_numeric(cli_table *t, size_t c);
 void cli_table_print(cli_ctx *ctx, const cli_table *t);
+/* Writes the n bytes of s as one CSV field (quoted when needed, RFC 4180). */
+void cli_csv_field(FILE *f, const char *s, size_t n);
 
 /* ---- messages in kk / ru / en ---- */
 typedef enum msg_id {

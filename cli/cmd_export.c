@@ -1,11 +1,50 @@
 /* cli/cmd_export.c — `qala export`: stored observations as CSV or JSON with stable
- * columns unit,indicator,period,value,flag,batch; `--as-of` gives what was known then.
+ * columns unit,indicator,period,value,flag,batch,line (batch and line: where the value
+ * came from); `--as-of` gives what was known then. Streams: constant memory.
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+typedef struct export_ctx {
+    cli_ctx *cli;
+    size_t rows;
+} export_ctx;
+
+/* Writes one observation as a CSV line or a JSON object (streaming: no row is kept). */
+static int print_row(void *ctx, const qala_store_row *row)
+{
+    export_ctx *ex = ctx;
+    FILE *f = ex->cli->out;
+    char period[12], value[40];
+    qala_period_format(period, row->period);
+    if (isnan(row->value))
+        value[0] = '\0';
+    else
+        snprintf(value, sizeof value, "%.15g", row->value);
+    if (ex->cli->format == FORMAT_JSON) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:I}", "unit", row->unit, "indicator",
+                              row->indicator, "period", period, "value",
+                              isnan(row->value) ? json_null() : json_real(row->value), "flag",
+                              row->flag ? json_string(qala_flag_code(row->flag)) : json_null(),
+                              "batch", (json_int_t)row->batch, "line", (json_int_t)row->line);
+        char *text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) | JSON_COMPACT);
+        fprintf(f, "%s\n  %s", ex->rows ? "," : "", text ? text : "null");
+        free(text);
+        json_decref(o);
+    } else {
+        cli_csv_field(f, row->unit, strlen(row->unit));
+        fputc(',', f);
+        cli_csv_field(f, row->indicator, strlen(row->indicator));
+        fprintf(f, ",%s,%s,%s,%lld,%ld\n", period, value, qala_flag_code(row->flag),
+                (long long)row->batch, row->line);
+    }
+    ex->rows++;
+    return ferror(f) != 0;
+}
 
 /* Splits "a,b,c" in place into at most max pieces. */
 static size_t split(char *s, const char **out, size_t max)
@@ -57,35 +96,18 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         q.nindicators = split(ibuf, ilist, 256);
         q.indicators = ilist;
     }
-    qala_dataset *ds = NULL;
-    qala_status st = QALA_OK;
-    if (rc == EXIT_OK && (st = qala_dataset_new(&ds)) == QALA_OK)
-        st = qala_store_query_observations(ctx->store, &q, ds);
-    if (rc == EXIT_OK && st != QALA_OK)
-        rc = cli_fail(ctx, st, NULL);
+    export_ctx ex = {ctx, 0};
     if (rc == EXIT_OK) {
-        static const char *const keys[] = {"unit", "indicator", "period", "value", "flag", "batch"};
-        cli_table *t = cli_table_new(6, keys, NULL);
-        cli_table_numeric(t, 3);
-        cli_table_numeric(t, 5);
-        for (size_t i = 0; i < qala_dataset_size(ds); i++) {
-            char period[12], value[40], batch[24];
-            qala_period_format(period, qala_dataset_periods(ds)[i]);
-            double v = qala_dataset_values(ds)[i];
-            if (isnan(v))
-                value[0] = '\0';
-            else
-                snprintf(value, sizeof value, "%.15g", v);
-            snprintf(batch, sizeof batch, "%u", (unsigned)qala_dataset_lines(ds)[i]);
-            const char *cells[] = {qala_dataset_unit_code(ds, qala_dataset_units(ds)[i]),
-                                   qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[i]), period,
-                                   value, qala_flag_code(qala_dataset_flags(ds)[i]), batch};
-            cli_table_add(t, cells);
-        }
-        cli_table_print(ctx, t);
-        cli_table_free(t);
+        if (ctx->format == FORMAT_JSON)
+            fputs("[", ctx->out);
+        else
+            fputs("unit,indicator,period,value,flag,batch,line\n", ctx->out);
+        qala_status st = qala_store_each_observation(ctx->store, &q, print_row, &ex);
+        if (ctx->format == FORMAT_JSON)
+            fputs(ex.rows ? "\n]\n" : "]\n", ctx->out);
+        if (st != QALA_OK)
+            rc = cli_fail(ctx, st, NULL);
     }
-    qala_dataset_free(ds);
     free(ubuf);
     free(ibuf);
     return rc;

@@ -9,22 +9,6 @@
 
 void cli_print_summary(cli_ctx *ctx);
 
-static void write_csv_field(FILE *f, const char *s, size_t n)
-{
-    int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-    if (!quote) {
-        fwrite(s, 1, n, f);
-        return;
-    }
-    fputc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            fputc('"', f);
-        fputc(s[i], f);
-    }
-    fputc('"', f);
-}
-
 typedef struct rejects {
     FILE *f;
     const char *file;
@@ -36,12 +20,12 @@ static void on_reject(void *ctx, long line, const char *const *fields, const siz
     rejects *r = ctx;
     if (!r->f)
         return;
-    write_csv_field(r->f, r->file, strlen(r->file));
+    cli_csv_field(r->f, r->file, strlen(r->file));
     fprintf(r->f, ",%ld,", line);
-    write_csv_field(r->f, reason ? reason : "", reason ? strlen(reason) : 0);
+    cli_csv_field(r->f, reason ? reason : "", reason ? strlen(reason) : 0);
     for (size_t i = 0; i < nfields; i++) {
         fputc(',', r->f);
-        write_csv_field(r->f, fields[i], lengths[i]);
+        cli_csv_field(r->f, fields[i], lengths[i]);
     }
     fputc('\n', r->f);
 }

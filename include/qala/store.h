@@ -75,6 +75,23 @@ typedef struct qala_store_query {
     const char *as_of;             /* "YYYY-MM-DD[THH:MM:SS]" UTC: values known then; NULL = now */
 } qala_store_query;
 
+/* One stored observation as a query gives it. Strings are borrowed for the call. */
+typedef struct qala_store_row {
+    const char *unit;      /* unit code */
+    const char *indicator; /* indicator code */
+    qala_period period;
+    double value;          /* NAN for a suppressed (confidential) cell */
+    qala_flag flag;
+    int64_t batch;         /* the import batch that brought the value */
+    long line;             /* the row of that batch's file it came from (0: unknown) */
+} qala_store_row;
+
+/* Calls fn for each matching observation in key order (registry, then framework order,
+ * then period), streaming in constant memory; fn returns nonzero to stop early. */
+qala_status qala_store_each_observation(qala_store *store, const qala_store_query *query,
+                                        int (*fn)(void *ctx, const qala_store_row *row),
+                                        void *ctx);
+
 /* Appends the matching observations to ds (the `lines` column holds the batch id),
  * sorted by unit, indicator, period. */
 qala_status qala_store_query_observations(qala_store *store, const qala_store_query *query,

@@ -130,17 +130,18 @@ static qala_status prepare_import(importer *im)
     qala_store *s = im->store;
     qala_status st;
     if ((st = qala_store__prepare(
-             s, "INSERT INTO observations(unit_id, indicator_id, period, value, flag, batch_id)"
-                " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", &im->ins)) != QALA_OK ||
+             s, "INSERT INTO observations(unit_id, indicator_id, period, value, flag, batch_id, line)"
+                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", &im->ins)) != QALA_OK ||
         (st = qala_store__prepare(
-             s, "SELECT value, flag, batch_id FROM observations"
+             s, "SELECT value, flag, batch_id, line FROM observations"
                 " WHERE unit_id = ?1 AND indicator_id = ?2 AND period = ?3", &im->sel)) != QALA_OK ||
         (st = qala_store__prepare(
              s, "INSERT INTO observation_history(unit_id, indicator_id, period, value, flag,"
-                " batch_id, replaced_by_batch, replaced_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                " batch_id, replaced_by_batch, replaced_at, line)"
+                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
              &im->hist)) != QALA_OK ||
         (st = qala_store__prepare(
-             s, "UPDATE observations SET value = ?4, flag = ?5, batch_id = ?6"
+             s, "UPDATE observations SET value = ?4, flag = ?5, batch_id = ?6, line = ?7"
                 " WHERE unit_id = ?1 AND indicator_id = ?2 AND period = ?3", &im->upd)) != QALA_OK)
         return st;
     if (im->keys_unique) {
@@ -148,10 +149,11 @@ static qala_status prepare_import(importer *im)
         qala_buf sql;
         qala_buf__init(&sql, 0);
         st = qala_buf__printf(&sql, "INSERT INTO observations(unit_id, indicator_id, period, value,"
-                                    " flag, batch_id) VALUES");
+                                    " flag, line, batch_id) VALUES");
         for (int r = 0; r < CHUNK && st == QALA_OK; r++)
-            st = qala_buf__printf(&sql, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d)", r ? "," : "", 5 * r + 1,
-                                  5 * r + 2, 5 * r + 3, 5 * r + 4, 5 * r + 5, 5 * CHUNK + 1);
+            st = qala_buf__printf(&sql, "%s(?%d, ?%d, ?%d, ?%d, ?%d, ?%d, ?%d)", r ? "," : "",
+                                  6 * r + 1, 6 * r + 2, 6 * r + 3, 6 * r + 4, 6 * r + 5, 6 * r + 6,
+                                  6 * CHUNK + 1);
         if (st == QALA_OK)
             st = qala_buf__printf(&sql, " ON CONFLICT DO NOTHING");
         if (st == QALA_OK)
@@ -159,7 +161,7 @@ static qala_status prepare_import(importer *im)
         qala_buf__free(&sql);
         if (st != QALA_OK)
             return st;
-        sqlite3_bind_int64(im->ins_many, 5 * CHUNK + 1, im->batch);
+        sqlite3_bind_int64(im->ins_many, 6 * CHUNK + 1, im->batch);
     }
     sqlite3_bind_int64(im->ins, 6, im->batch);
     sqlite3_bind_int64(im->upd, 6, im->batch);
@@ -255,6 +257,7 @@ static qala_status read_stored(importer *im, int *found, int *old_null, double *
         *old_value = sqlite3_column_double(im->sel, 0);
         *old_flag = sqlite3_column_int(im->sel, 1);
         *old_batch = sqlite3_column_int64(im->sel, 2);
+        sqlite3_bind_int64(im->hist, 9, sqlite3_column_int64(im->sel, 3)); /* the old line */
     }
     sqlite3_reset(im->sel);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -303,14 +306,16 @@ static qala_status store_chunk(importer *im, size_t k0)
     const qala_period *per = qala_dataset_periods(ds);
     const double *val = qala_dataset_values(ds);
     const uint8_t *flag = qala_dataset_flags(ds);
+    const uint32_t *lines = qala_dataset_lines(ds);
     sqlite3_stmt *ins = im->ins_many;
     for (int r = 0; r < CHUNK; r++) {
         size_t i = (size_t)im->order[k0 + (size_t)r].idx;
-        sqlite3_bind_int64(ins, 5 * r + 1, im->unit_ids[u[i]]);
-        sqlite3_bind_int64(ins, 5 * r + 2, im->indicator_ids[ind[i]]);
-        sqlite3_bind_int(ins, 5 * r + 3, per[i]);
-        isnan(val[i]) ? sqlite3_bind_null(ins, 5 * r + 4) : sqlite3_bind_double(ins, 5 * r + 4, val[i]);
-        sqlite3_bind_int(ins, 5 * r + 5, flag[i]);
+        sqlite3_bind_int64(ins, 6 * r + 1, im->unit_ids[u[i]]);
+        sqlite3_bind_int64(ins, 6 * r + 2, im->indicator_ids[ind[i]]);
+        sqlite3_bind_int(ins, 6 * r + 3, per[i]);
+        isnan(val[i]) ? sqlite3_bind_null(ins, 6 * r + 4) : sqlite3_bind_double(ins, 6 * r + 4, val[i]);
+        sqlite3_bind_int(ins, 6 * r + 5, flag[i]);
+        sqlite3_bind_int64(ins, 6 * r + 6, lines[i]);
     }
     int rc = sqlite3_step(ins);
     sqlite3_reset(ins);
@@ -343,6 +348,7 @@ static qala_status store_chunk(importer *im, size_t k0)
         }
         isnan(val[i]) ? sqlite3_bind_null(im->upd, 4) : sqlite3_bind_double(im->upd, 4, val[i]);
         sqlite3_bind_int(im->upd, 5, flag[i]);
+        sqlite3_bind_int64(im->upd, 7, lines[i]);
         if ((st = revise(im, i, val[i], flag[i], old_null, old_value, old_flag, old_batch)) != QALA_OK)
             return st;
     }
@@ -357,6 +363,7 @@ static qala_status store_rows(importer *im)
     const qala_period *per = qala_dataset_periods(ds);
     const double *val = qala_dataset_values(ds);
     const uint8_t *flag = qala_dataset_flags(ds);
+    const uint32_t *lines = qala_dataset_lines(ds);
     size_t k = 0;
     if (im->ins_many)
         for (; k + CHUNK <= n; k += CHUNK) {
@@ -374,6 +381,7 @@ static qala_status store_rows(importer *im)
         sqlite3_bind_int(ins, 3, per[i]);
         isnan(v) ? sqlite3_bind_null(ins, 4) : sqlite3_bind_double(ins, 4, v);
         sqlite3_bind_int(ins, 5, flag[i]);
+        sqlite3_bind_int64(ins, 7, lines[i]);
         int rc = sqlite3_step(ins);
         sqlite3_reset(ins);
         if (rc != SQLITE_DONE)
@@ -391,6 +399,7 @@ static qala_status store_rows(importer *im)
         }
         isnan(v) ? sqlite3_bind_null(im->upd, 4) : sqlite3_bind_double(im->upd, 4, v);
         sqlite3_bind_int(im->upd, 5, flag[i]);
+        sqlite3_bind_int64(im->upd, 7, lines[i]);
         int found, old_null, old_flag;
         double old_value;
         int64_t old_batch;
@@ -578,7 +587,7 @@ static qala_status append_filter(qala_store *store, qala_buf *sql, const char *c
 static qala_status build_query(qala_store *store, const qala_store_query *q, const char *as_of,
                                qala_buf *sql)
 {
-    static const char cols[] = "unit_id, indicator_id, period, value, flag, batch_id";
+    static const char cols[] = "unit_id, indicator_id, period, value, flag, batch_id, line";
     qala_status st;
     if (as_of)
         st = qala_buf__printf(
@@ -607,12 +616,11 @@ static qala_status build_query(qala_store *store, const qala_store_query *q, con
     return st;
 }
 
-/* Row id -> dataset id, interning the code the first time a row id is met. */
+/* Row id -> code, for the units or the indicators. */
 typedef struct codemap {
     int64_t *ids;
     char **codes;
-    uint32_t *ds_ids; /* UINT32_MAX until interned */
-    size_t n, cap_ids, cap_codes, cap_ds;
+    size_t n, cap_ids, cap_codes;
 } codemap;
 
 static void codemap_free(codemap *m)
@@ -621,7 +629,6 @@ static void codemap_free(codemap *m)
         qala_mem__free(m->codes[i]);
     qala_mem__free(m->ids);
     qala_mem__free(m->codes);
-    qala_mem__free(m->ds_ids);
 }
 
 static qala_status codemap_load(qala_store *store, const char *sql, codemap *m)
@@ -631,8 +638,7 @@ static qala_status codemap_load(qala_store *store, const char *sql, codemap *m)
     int rc = SQLITE_DONE;
     while (st == QALA_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if ((st = qala_mem__grow((void **)&m->ids, &m->cap_ids, m->n + 1, sizeof *m->ids)) != QALA_OK ||
-            (st = qala_mem__grow((void **)&m->codes, &m->cap_codes, m->n + 1, sizeof *m->codes)) != QALA_OK ||
-            (st = qala_mem__grow((void **)&m->ds_ids, &m->cap_ds, m->n + 1, sizeof *m->ds_ids)) != QALA_OK)
+            (st = qala_mem__grow((void **)&m->codes, &m->cap_codes, m->n + 1, sizeof *m->codes)) != QALA_OK)
             break;
         char *code = qala_mem__strdup(qala_store__column_text(stmt, 1));
         if (!code) {
@@ -640,8 +646,7 @@ static qala_status codemap_load(qala_store *store, const char *sql, codemap *m)
             break;
         }
         m->ids[m->n] = sqlite3_column_int64(stmt, 0);
-        m->codes[m->n] = code;
-        m->ds_ids[m->n++] = UINT32_MAX;
+        m->codes[m->n++] = code;
     }
     if (st == QALA_OK && rc != SQLITE_DONE)
         st = qala_store__db_error(store, rc, "reading codes");
@@ -649,9 +654,7 @@ static qala_status codemap_load(qala_store *store, const char *sql, codemap *m)
     return st;
 }
 
-static qala_status codemap_get(codemap *m, int64_t id, qala_dataset *ds,
-                               qala_status (*intern)(qala_dataset *, const char *, uint32_t *),
-                               uint32_t *out)
+static const char *codemap_get(const codemap *m, int64_t id)
 {
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
@@ -661,46 +664,37 @@ static qala_status codemap_get(codemap *m, int64_t id, qala_dataset *ds,
         else
             hi = mid;
     }
-    if (lo == m->n || m->ids[lo] != id)
-        return qala_err__set(QALA_EDB, "an observation refers to a missing row %lld", (long long)id);
-    if (m->ds_ids[lo] == UINT32_MAX) {
-        qala_status st = intern(ds, m->codes[lo], &m->ds_ids[lo]);
-        if (st != QALA_OK)
-            return st;
-    }
-    *out = m->ds_ids[lo];
-    return QALA_OK;
+    return lo < m->n && m->ids[lo] == id ? m->codes[lo] : NULL;
 }
 
-static qala_status fetch_rows(qala_store *store, sqlite3_stmt *stmt, codemap *units,
-                              codemap *inds, qala_dataset *ds)
+static qala_status fetch_rows(qala_store *store, sqlite3_stmt *stmt, const codemap *units,
+                              const codemap *inds, int (*fn)(void *, const qala_store_row *),
+                              void *ctx)
 {
     int rc;
     int64_t last_unit = -1, last_ind = -1;
-    uint32_t du = 0, di = 0;
-    qala_status st = QALA_OK;
+    qala_store_row row = {0};
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         int64_t uid = sqlite3_column_int64(stmt, 0), iid = sqlite3_column_int64(stmt, 1);
-        if (uid != last_unit &&
-            (st = codemap_get(units, uid, ds, qala_dataset_intern_unit, &du)) != QALA_OK)
-            return st;
-        if (iid != last_ind &&
-            (st = codemap_get(inds, iid, ds, qala_dataset_intern_indicator, &di)) != QALA_OK)
-            return st;
+        if (uid != last_unit && !(row.unit = codemap_get(units, uid)))
+            return qala_err__set(QALA_EDB, "an observation refers to a missing unit %lld", (long long)uid);
+        if (iid != last_ind && !(row.indicator = codemap_get(inds, iid)))
+            return qala_err__set(QALA_EDB, "an observation refers to a missing indicator %lld", (long long)iid);
         last_unit = uid;
         last_ind = iid;
-        double v = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 3);
-        st = qala_dataset_append(ds, du, di, (qala_period)sqlite3_column_int(stmt, 2), v,
-                                 (qala_flag)sqlite3_column_int(stmt, 4),
-                                 (uint32_t)sqlite3_column_int64(stmt, 5));
-        if (st != QALA_OK)
-            return st;
+        row.period = (qala_period)sqlite3_column_int(stmt, 2);
+        row.value = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(stmt, 3);
+        row.flag = (qala_flag)sqlite3_column_int(stmt, 4);
+        row.batch = sqlite3_column_int64(stmt, 5);
+        row.line = (long)sqlite3_column_int64(stmt, 6);
+        if (fn(ctx, &row))
+            return QALA_OK;
     }
     return rc == SQLITE_DONE ? QALA_OK : qala_store__db_error(store, rc, "reading observations");
 }
 
-qala_status qala_store_query_observations(qala_store *store, const qala_store_query *query,
-                                          qala_dataset *ds)
+qala_status qala_store_each_observation(qala_store *store, const qala_store_query *query,
+                                        int (*fn)(void *ctx, const qala_store_row *row), void *ctx)
 {
     qala_store_query all = {0};
     const qala_store_query *q = query ? query : &all;
@@ -708,7 +702,6 @@ qala_status qala_store_query_observations(qala_store *store, const qala_store_qu
     qala_status st;
     if (q->as_of && (st = parse_as_of(q->as_of, as_of)) != QALA_OK)
         return st;
-    size_t before = qala_dataset_size(ds);
     qala_buf sql;
     qala_buf__init(&sql, 0);
     codemap units = {0}, inds = {0};
@@ -724,16 +717,53 @@ qala_status qala_store_query_observations(qala_store *store, const qala_store_qu
         (st = qala_store__prepare(store, sql.data, &stmt)) == QALA_OK) {
         if (q->as_of)
             sqlite3_bind_text(stmt, 1, as_of, -1, SQLITE_STATIC);
-        st = fetch_rows(store, stmt, &units, &inds, ds);
+        st = fetch_rows(store, stmt, &units, &inds, fn, ctx);
     }
     sqlite3_finalize(stmt);
     qala_store__rollback(store);
 done:
-    if (st != QALA_OK) /* leave ds as it was (the code dictionaries may have grown) */
-        while (qala_dataset_size(ds) > before)
-            qala_dataset_remove_swap(ds, qala_dataset_size(ds) - 1);
     codemap_free(&units);
     codemap_free(&inds);
     qala_buf__free(&sql);
+    return st;
+}
+
+/* Appending rows to a dataset; codes are interned once per run of equal codes (rows come
+ * in key order). */
+typedef struct append_ctx {
+    qala_dataset *ds;
+    const char *last_unit, *last_ind;
+    uint32_t unit, ind;
+    qala_status st;
+} append_ctx;
+
+static int append_row(void *ctx, const qala_store_row *row)
+{
+    append_ctx *a = ctx;
+    if (row->unit != a->last_unit) {
+        if ((a->st = qala_dataset_intern_unit(a->ds, row->unit, &a->unit)) != QALA_OK)
+            return 1;
+        a->last_unit = row->unit;
+    }
+    if (row->indicator != a->last_ind) {
+        if ((a->st = qala_dataset_intern_indicator(a->ds, row->indicator, &a->ind)) != QALA_OK)
+            return 1;
+        a->last_ind = row->indicator;
+    }
+    a->st = qala_dataset_append(a->ds, a->unit, a->ind, row->period, row->value, row->flag,
+                                (uint32_t)row->batch);
+    return a->st != QALA_OK;
+}
+
+qala_status qala_store_query_observations(qala_store *store, const qala_store_query *query,
+                                          qala_dataset *ds)
+{
+    size_t before = qala_dataset_size(ds);
+    append_ctx a = {ds, NULL, NULL, 0, 0, QALA_OK};
+    qala_status st = qala_store_each_observation(store, query, append_row, &a);
+    if (st == QALA_OK)
+        st = a.st;
+    if (st != QALA_OK) /* leave ds as it was (the code dictionaries may have grown) */
+        qala_dataset_truncate(ds, before);
     return st;
 }

@@ -118,6 +118,7 @@ static const char schema_v1[] =
     "  value REAL,\n" /* NULL: confidential */
     "  flag INTEGER NOT NULL DEFAULT 0 CHECK(flag BETWEEN 0 AND 5),\n"
     "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
+    "  line INTEGER NOT NULL DEFAULT 0,\n" /* the row of the batch's file it came from */
     "  PRIMARY KEY(unit_id, indicator_id, period)\n"
     ") STRICT, WITHOUT ROWID;\n"
     "CREATE TABLE observation_history(\n"
@@ -127,6 +128,7 @@ static const char schema_v1[] =
     "  value REAL,\n"
     "  flag INTEGER NOT NULL CHECK(flag BETWEEN 0 AND 5),\n"
     "  batch_id INTEGER NOT NULL REFERENCES batches(id),\n"
+    "  line INTEGER NOT NULL DEFAULT 0,\n"
     "  replaced_by_batch INTEGER NOT NULL REFERENCES batches(id),\n"
     "  replaced_at TEXT NOT NULL,\n"
     "  PRIMARY KEY(unit_id, indicator_id, period, replaced_by_batch),\n"

@@ -4,6 +4,7 @@
 # (a program compiled and linked against it runs), the man page and the command.
 set -euo pipefail
 build=$1
+extra_cflags=${2:-} # the sanitizer flags of a sanitizer build
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" > /dev/null
@@ -32,7 +33,7 @@ int main(void)
     return 0;
 }
 C
-cc -std=c17 "$prefix/t.c" -o "$prefix/t" $(pkg-config --cflags --libs qala) -Wl,-rpath,"$libdir"
+cc -std=c17 $extra_cflags "$prefix/t.c" -o "$prefix/t" $(pkg-config --cflags --libs qala) -Wl,-rpath,"$libdir"
 out=$("$prefix/t")
 [ "$out" = "$(pkg-config --modversion qala) 1" ] || { echo "unexpected output: $out"; exit 1; }
 man -l "$prefix/share/man/man1/qala.1" > /dev/null 2>&1 || grep -q '^.TH QALA 1' "$prefix/share/man/man1/qala.1"

@@ -464,3 +464,65 @@ Test(store_import, chunked_import_counts_new_unchanged_and_revised_rows_in_mixed
     qala_dataset_free(second);
     qala_store_close(s);
 }
+
+typedef struct rows_seen {
+    size_t n;
+    char unit[8][8];
+    qala_period period[8];
+    int64_t batch[8];
+    long line[8];
+} rows_seen;
+
+static int remember_row(void *ctx, const qala_store_row *row)
+{
+    rows_seen *r = ctx;
+    if (r->n < 8) {
+        snprintf(r->unit[r->n], sizeof r->unit[0], "%s", row->unit);
+        r->period[r->n] = row->period;
+        r->batch[r->n] = row->batch;
+        r->line[r->n] = row->line;
+    }
+    r->n++;
+    return r->n == 2; /* stop after two rows */
+}
+
+/* Provenance: each stored value keeps the batch and the row of the file it came from; a
+ * revision moves the old value with its own row to the history. Rows stream through a
+ * callback that can stop early. */
+Test(store_import, each_observation_streams_rows_with_batch_and_source_line)
+{
+    char path[256];
+    qala_store *s = test_open_seeded(path);
+    qala_dataset *ds = new_ds(); /* test_add numbers the rows 2, 3, 4 (after a header) */
+    test_add(ds, "U1", "I1", 202000, 1.0, QALA_FLAG_NONE);
+    test_add(ds, "U2", "I1", 202000, 2.0, QALA_FLAG_NONE);
+    test_add(ds, "U3", "I1", 202000, 3.0, QALA_FLAG_NONE);
+    test_import(s, ds, "2024-01-01T00:00:00Z");
+    qala_dataset *rev = new_ds();
+    test_add(rev, "U3", "I1", 202000, 9.0, QALA_FLAG_NONE); /* line 2 of the second file */
+    test_import(s, rev, "2024-02-01T00:00:00Z");
+
+    rows_seen seen = {0};
+    cr_assert_eq(qala_store_each_observation(s, NULL, remember_row, &seen), QALA_OK);
+    cr_assert_eq(seen.n, 2, "the callback stopped the query");
+    cr_assert_str_eq(seen.unit[1], "U2");
+    cr_assert_eq(seen.batch[1], 1);
+    cr_assert_eq(seen.line[1], 3);
+
+    const char *u3 = "U3";
+    qala_store_query q = {.units = &u3, .nunits = 1};
+    rows_seen now = {0};
+    cr_assert_eq(qala_store_each_observation(s, &q, remember_row, &now), QALA_OK);
+    cr_assert_eq(now.n, 1);
+    cr_assert_eq(now.batch[0], 2);
+    cr_assert_eq(now.line[0], 2);
+    q.as_of = "2024-01-15";
+    rows_seen then = {0};
+    cr_assert_eq(qala_store_each_observation(s, &q, remember_row, &then), QALA_OK);
+    cr_assert_eq(then.n, 1);
+    cr_assert_eq(then.batch[0], 1);
+    cr_assert_eq(then.line[0], 4, "the history keeps the old value's row");
+    qala_dataset_free(rev);
+    qala_dataset_free(ds);
+    qala_store_close(s);
+}
