@@ -42,6 +42,27 @@ typedef struct col_info {
     qala_period period;  /* wide by period */
 } col_info;
 
+/* The last spelling resolved and its cache value (names of up to 63 bytes). */
+typedef struct last_name {
+    char raw[64];
+    size_t len; /* 0: empty */
+    int64_t code;
+} last_name;
+
+static int64_t *last_get(last_name *l, const char *raw, size_t len)
+{
+    return l->len == len && len && memcmp(l->raw, raw, len) == 0 ? &l->code : NULL;
+}
+
+static void last_put(last_name *l, const char *raw, size_t len, int64_t code)
+{
+    if (len < sizeof l->raw) {
+        memcpy(l->raw, raw, len);
+        l->len = len;
+        l->code = code;
+    }
+}
+
 typedef struct importer {
     const qala_registry *reg;
     const qala_framework *fw;
@@ -61,6 +82,7 @@ typedef struct importer {
     qala_period fixed_period;
     qala_strmap unit_cache; /* raw spelling → dataset unit id, or -(message index + 1) */
     qala_strmap ind_cache;  /* raw spelling → (framework index << 32 | dataset id), or -(msg + 1) */
+    last_name last_unit, last_ind; /* the previous row's spellings: sorted files repeat them */
     char **messages;        /* resolution failures, reported once per occurrence */
     size_t nmessages, cap_messages;
     char decimal;           /* the file's decimal mark once seen, else 0 */
@@ -150,7 +172,9 @@ static qala_status resolve_unit(importer *im, const char *raw, size_t len, long 
                                 uint32_t *id, int *ok)
 {
     *ok = 0;
-    int64_t *cached = qala_strmap__get(&im->unit_cache, raw, len);
+    int64_t *cached = last_get(&im->last_unit, raw, len);
+    if (!cached)
+        cached = qala_strmap__get(&im->unit_cache, raw, len);
     int64_t code;
     if (cached) {
         code = *cached;
@@ -183,6 +207,7 @@ static qala_status resolve_unit(importer *im, const char *raw, size_t len, long 
         if ((st = qala_strmap__put(&im->unit_cache, raw, len, code)) != QALA_OK)
             return st;
     }
+    last_put(&im->last_unit, raw, len, code);
     if (code < 0)
         return add_finding(im, QALA_SEVERITY_ERROR, column, "unknown-unit", im->messages[-code - 1]);
     *id = (uint32_t)code;
@@ -196,7 +221,9 @@ static qala_status resolve_indicator(importer *im, const char *raw, size_t len, 
                                      int report, size_t *fw_index, uint32_t *id, int *ok)
 {
     *ok = 0;
-    int64_t *cached = qala_strmap__get(&im->ind_cache, raw, len);
+    int64_t *cached = last_get(&im->last_ind, raw, len);
+    if (!cached)
+        cached = qala_strmap__get(&im->ind_cache, raw, len);
     int64_t code;
     if (cached) {
         code = *cached;
@@ -224,6 +251,7 @@ static qala_status resolve_indicator(importer *im, const char *raw, size_t len, 
         if ((st = qala_strmap__put(&im->ind_cache, raw, len, code)) != QALA_OK)
             return st;
     }
+    last_put(&im->last_ind, raw, len, code);
     if (code < 0)
         return report ? add_finding(im, QALA_SEVERITY_ERROR, column, "unknown-indicator",
                                     im->messages[-code - 1])
@@ -251,6 +279,17 @@ static qala_status check_period(importer *im, const char *raw, size_t len, long 
                                 qala_period *out, int *ok)
 {
     *ok = 0;
+    if (len == 4 && (unsigned)(raw[0] - '0') < 10 && (unsigned)(raw[1] - '0') < 10 &&
+        (unsigned)(raw[2] - '0') < 10 && (unsigned)(raw[3] - '0') < 10) {
+        /* the common case, a plain year */
+        int y = (raw[0] - '0') * 1000 + (raw[1] - '0') * 100 + (raw[2] - '0') * 10 + (raw[3] - '0');
+        qala_period p = y * 100;
+        if (y >= 1900 && y <= 2100 && p >= im->opt->period_min && p <= im->opt->period_max) {
+            *out = p;
+            *ok = 1;
+            return QALA_OK;
+        }
+    }
     if (looks_like_year(raw, len) && qala_period_parse(out, raw, len) != QALA_OK) {
         return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
                        "period %.4s is outside the allowed range %d to %d", raw,
