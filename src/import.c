@@ -377,7 +377,7 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
             else
                 snprintf(range, sizeof range, "between %g and %g", ind->min, ind->max);
             return finding(im, QALA_SEVERITY_ERROR, column, "out-of-range",
-                           "value %g is outside the range of %s (%s): expected %s", v, ind->code,
+                           "value %.15g is outside the range of %s (%s): expected %s", v, ind->code,
                            ind->unit, range);
         }
     }
