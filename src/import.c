@@ -597,7 +597,7 @@ static qala_status read_header(importer *im)
     }
     if (im->opt->indicator) {
         int ok;
-        if ((st = resolve_indicator(im, im->opt->indicator, strlen(im->opt->indicator), 0, 1,
+        if ((st = resolve_indicator(im, im->opt->indicator, strlen(im->opt->indicator), 0, 0,
                                     &im->fixed_fw_index, &im->fixed_indicator, &ok)) != QALA_OK)
             goto done;
         if (!ok) {
