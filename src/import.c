@@ -608,7 +608,7 @@ static qala_status read_header(importer *im)
     }
     if (im->opt->period) {
         if ((st = qala_period_parse(&im->fixed_period, im->opt->period, strlen(im->opt->period))) != QALA_OK) {
-            st = qala_err__set(QALA_EINVAL, "--period: %s", qala_error_last()->message);
+            st = qala_err__set(QALA_EINVAL, "--period: '%.40s' is not a period: expected YYYY, YYYY-Qn or YYYY-MM", im->opt->period);
             goto done;
         }
         im->fixed_period_set = 1;
