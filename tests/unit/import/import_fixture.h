@@ -6,7 +6,7 @@
  *   TL-N   region   North Province / Северная область / Солтүстік облысы
  *                   (+ en alias "Northfield", shared with the city TL-NF: ambiguous)
  *   TL-TV  city     Testville / Тествиль / Тестқала (+ ru alias "Тестовка")
- *   TL-SP  city     Sampleton / Сэмплтон / Сэмплтон
+ *   TL-SP  city     Sampleton / Сэмплтон / Сэмплтон (+ a 70-byte en alias, LONG_ALIAS)
  *   TL-NF  city     Northfield / Нортфилд / Нортфилд
  * Indicators:
  *   unemployment_pct  %        0 .. 100       Unemployment rate / Уровень безработицы
@@ -28,6 +28,9 @@
 #include "qala/framework.h"
 #include "qala/import.h"
 #include "qala/registry.h"
+
+/* Longer than the importer's previous-row cache slot (63 bytes). */
+#define LONG_ALIAS "Sampleton Urban Settlement of the North Province of Testland, fictional"
 
 /* The objects of one test (each Criterion test runs in its own process). */
 static qala_registry *reg;
@@ -85,6 +88,7 @@ static inline void fx_build(void)
     fx_name(sp, QALA_LANG_EN, "Sampleton", 1);
     fx_name(sp, QALA_LANG_RU, "Сэмплтон", 1);
     fx_name(sp, QALA_LANG_KK, "Сэмплтон", 1);
+    fx_name(sp, QALA_LANG_EN, LONG_ALIAS, 0);
     size_t nf = fx_unit("TL-NF", QALA_UNIT_CITY);
     fx_name(nf, QALA_LANG_EN, "Northfield", 1);
     fx_name(nf, QALA_LANG_RU, "Нортфилд", 1);

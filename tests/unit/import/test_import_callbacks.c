@@ -139,6 +139,44 @@ Test(import_callbacks, cached_names_resolve_on_every_row)
     fx_expect_obs("TL-TV", "population", 202200, 4, QALA_FLAG_NONE);
 }
 
+Test(import_callbacks, consecutive_rows_switching_between_spellings_resolve_each_row)
+{
+    /* The importer remembers the previous row's spellings (sorted files repeat them);
+     * switching between known, unknown and long (uncached) spellings must not mix
+     * them up. */
+    const char *csv =
+        "unit,indicator,period,value\n"
+        "Testville,population,2001,1\n"
+        "Testville,population,2002,2\n"
+        "Nowhere,population,2003,3\n"
+        "Nowhere,population,2004,4\n"
+        "Testville,price_change,2005,5\n"
+        "\"" LONG_ALIAS "\",price_change,2006,6\n"
+        "\"" LONG_ALIAS "\",price_change,2007,7\n"
+        "Testville,price_change,2008,8\n"
+        "\"" LONG_ALIAS "x\",price_change,2009,9\n"
+        "Testvill,price_change,2010,10\n"
+        "Testville,population,2011,11\n";
+    cr_assert_eq(fx_import(csv, NULL), QALA_EDATA);
+    fx_expect_count(4);
+    fx_expect(0, QALA_SEVERITY_ERROR, 4, 1, "unknown-unit",
+              "unknown unit \"Nowhere\": expected a unit code or name of the registry");
+    fx_expect(1, QALA_SEVERITY_ERROR, 5, 1, "unknown-unit",
+              "unknown unit \"Nowhere\": expected a unit code or name of the registry");
+    fx_expect(2, QALA_SEVERITY_ERROR, 10, 1, "unknown-unit",
+              "unknown unit \"" LONG_ALIAS "x\": did you mean \"Sampleton\" (TL-SP, city)?");
+    fx_expect(3, QALA_SEVERITY_ERROR, 11, 1, "unknown-unit",
+              "unknown unit \"Testvill\": did you mean \"Testville\" (TL-TV, city)?");
+    cr_expect_eq(qala_dataset_size(ds), 7);
+    fx_expect_obs("TL-TV", "population", 200100, 1, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "population", 200200, 2, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "price_change", 200500, 5, QALA_FLAG_NONE);
+    fx_expect_obs("TL-SP", "price_change", 200600, 6, QALA_FLAG_NONE);
+    fx_expect_obs("TL-SP", "price_change", 200700, 7, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "price_change", 200800, 8, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "population", 201100, 11, QALA_FLAG_NONE);
+}
+
 /* ---- files ---- */
 
 static void temp_file(char path[static 64], const void *data, size_t len)

@@ -130,6 +130,28 @@ Test(import_rows, a_year_outside_1900_to_2100_is_out_of_range_not_malformed)
               "period 1850 is outside the allowed range 1900 to 2100");
 }
 
+Test(import_rows, years_1900_and_2100_are_the_default_bounds)
+{
+    const char *csv = HEADER
+        "TL-TV,population,1900,1\n"
+        "TL-TV,population,2100,2\n"
+        "TL-TV,population,1899,3\n"
+        "TL-TV,population,2101,4\n"
+        "TL-TV,population,2100-Q4,5\n"
+        "TL-TV,population,1900-01,6\n";
+    cr_assert_eq(fx_import(csv, NULL), QALA_EDATA);
+    fx_expect_count(2);
+    fx_expect(0, QALA_SEVERITY_ERROR, 4, 3, "period-out-of-range",
+              "period 1899 is outside the allowed range 1900 to 2100");
+    fx_expect(1, QALA_SEVERITY_ERROR, 5, 3, "period-out-of-range",
+              "period 2101 is outside the allowed range 1900 to 2100");
+    cr_expect_eq(qala_dataset_size(ds), 4);
+    fx_expect_obs("TL-TV", "population", 190000, 1, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "population", 210000, 2, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "population", 210024, 5, QALA_FLAG_NONE);
+    fx_expect_obs("TL-TV", "population", 190001, 6, QALA_FLAG_NONE);
+}
+
 Test(import_rows, period_outside_the_range_of_the_options)
 {
     qala_import_options opt = QALA_IMPORT_OPTIONS_INIT;
