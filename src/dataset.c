@@ -139,6 +139,16 @@ static qala_status resize_columns(qala_dataset *ds, size_t cap)
     return QALA_OK;
 }
 
+static void move_row(qala_dataset *ds, size_t to, size_t from)
+{
+    ds->unit[to] = ds->unit[from];
+    ds->indicator[to] = ds->indicator[from];
+    ds->period[to] = ds->period[from];
+    ds->value[to] = ds->value[from];
+    ds->flag[to] = ds->flag[from];
+    ds->line[to] = ds->line[from];
+}
+
 qala_status qala_dataset_reserve(qala_dataset *ds, size_t observations)
 {
     return observations > ds->cap ? resize_columns(ds, observations) : QALA_OK;
@@ -192,12 +202,7 @@ void qala_dataset_remove_swap(qala_dataset *ds, size_t i)
 {
     assert(i < ds->size);
     size_t last = --ds->size;
-    ds->unit[i] = ds->unit[last];
-    ds->indicator[i] = ds->indicator[last];
-    ds->period[i] = ds->period[last];
-    ds->value[i] = ds->value[last];
-    ds->flag[i] = ds->flag[last];
-    ds->line[i] = ds->line[last];
+    move_row(ds, i, last);
 }
 
 void qala_dataset_truncate(qala_dataset *ds, size_t size)
@@ -226,14 +231,23 @@ size_t qala_dataset_remove_duplicates(qala_dataset *ds,
             continue;
         }
         first_of_key = i;
-        if (out != i) {
-            ds->unit[out] = ds->unit[i];
-            ds->indicator[out] = ds->indicator[i];
-            ds->period[out] = ds->period[i];
-            ds->value[out] = ds->value[i];
-            ds->flag[out] = ds->flag[i];
-            ds->line[out] = ds->line[i];
-        }
+        if (out != i)
+            move_row(ds, out, i);
+        out++;
+    }
+    size_t removed = ds->size - out;
+    ds->size = out;
+    return removed;
+}
+
+size_t qala_dataset_remove_if(qala_dataset *ds, int (*drop)(void *ctx, size_t i), void *ctx)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < ds->size; i++) {
+        if (drop(ctx, i))
+            continue;
+        if (out != i)
+            move_row(ds, out, i);
         out++;
     }
     size_t removed = ds->size - out;

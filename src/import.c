@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -41,6 +42,12 @@ typedef struct col_info {
     uint32_t indicator;  /* its dataset id */
     qala_period period;  /* wide by period */
 } col_info;
+
+/* A row rejected for repeating a key, with the index of its first message. */
+typedef struct dup_line {
+    uint32_t line;
+    uint32_t message;
+} dup_line;
 
 /* The last spelling resolved and its cache value (names of up to 63 bytes). */
 typedef struct last_name {
@@ -90,17 +97,27 @@ typedef struct importer {
     /* the current row */
     long line;
     int row_failed;
-    const char *row_reason;
+    char reason[512];       /* the first error of the current row */
+    qala_status fatal;      /* a finding that could not be stored */
+    dup_line *dups;         /* rows with a duplicate observation, and the first reason */
+    size_t ndups, cap_dups;
 } importer;
 
+/* Records a finding on the current line. The first error of a row marks the row failed
+ * and keeps its message as the row's reason (a copy: the findings list may be capped). A
+ * finding that can't be stored (out of memory) is remembered in im->fatal, which run()
+ * returns: a lost finding never turns into a clean import. */
 static qala_status add_finding(importer *im, qala_severity sev, long column, const char *rule,
                                const char *msg)
 {
     if (sev == QALA_SEVERITY_ERROR && !im->row_failed) {
         im->row_failed = 1;
-        im->row_reason = msg;
+        snprintf(im->reason, sizeof im->reason, "%s", msg);
     }
-    return qala_findings_add(im->findings, sev, im->label, im->line, column, rule, "%s", msg);
+    qala_status st = qala_findings_add(im->findings, sev, im->label, im->line, column, rule, "%s", msg);
+    if (st != QALA_OK && im->fatal == QALA_OK)
+        im->fatal = st;
+    return st;
 }
 
 __attribute__((format(printf, 5, 6)))
@@ -112,14 +129,7 @@ static qala_status finding(importer *im, qala_severity sev, long column, const c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    qala_status st = qala_findings_add(im->findings, sev, im->label, im->line, column, rule, "%s", msg);
-    if (sev == QALA_SEVERITY_ERROR && !im->row_failed) {
-        im->row_failed = 1;
-        im->row_reason = qala_findings_count(im->findings)
-                             ? qala_findings_get(im->findings, qala_findings_count(im->findings) - 1)->message
-                             : "rejected";
-    }
-    return st;
+    return add_finding(im, sev, column, rule, msg);
 }
 
 static qala_status remember_message(importer *im, const char *msg, int64_t *code)
@@ -611,6 +621,12 @@ static qala_status read_header(importer *im)
             st = qala_err__set(QALA_EINVAL, "--period: '%.40s' is not a period: expected YYYY, YYYY-Qn or YYYY-MM", im->opt->period);
             goto done;
         }
+        if (im->fixed_period < im->opt->period_min || im->fixed_period > im->opt->period_max) {
+            st = qala_err__set(QALA_EINVAL, "--period: %.40s is outside the allowed range %d to %d",
+                               im->opt->period, qala_period_year(im->opt->period_min),
+                               qala_period_year(im->opt->period_max));
+            goto done;
+        }
         im->fixed_period_set = 1;
     }
     im->layout = im->opt->layout;
@@ -654,27 +670,71 @@ done:
 
 /* ---- duplicates and the driver --------------------------------------------------- */
 
-typedef struct dup_ctx {
-    importer *im;
-} dup_ctx;
-
-static void report_duplicate(void *ctx, size_t kept, size_t dropped)
+/* A repeated key: one finding per observation, and the row is remembered so that all
+ * of it is rejected afterwards (in wide layouts a row has several observations). */
+static void note_duplicate(void *ctx, size_t kept, size_t dropped)
 {
-    importer *im = ((dup_ctx *)ctx)->im;
+    importer *im = ctx;
     const qala_dataset *ds = im->ds;
-    char period[12];
+    char period[12], msg[512];
     qala_period_format(period, qala_dataset_periods(ds)[dropped]);
     im->line = (long)qala_dataset_lines(ds)[dropped];
-    im->row_failed = 0;
-    finding(im, QALA_SEVERITY_ERROR, 0, "duplicate",
-            "duplicate observation: %s, %s, %s is already on line %lu",
-            qala_dataset_unit_code(ds, qala_dataset_units(ds)[dropped]),
-            qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[dropped]), period,
-            (unsigned long)qala_dataset_lines(ds)[kept]);
-    im->stats->rejected_rows++;
-    im->stats->observations--;
-    if (im->opt->on_reject)
-        im->opt->on_reject(im->opt->reject_ctx, im->line, NULL, NULL, 0, im->row_reason);
+    snprintf(msg, sizeof msg, "duplicate observation: %s, %s, %s is already on line %lu",
+             qala_dataset_unit_code(ds, qala_dataset_units(ds)[dropped]),
+             qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[dropped]), period,
+             (unsigned long)qala_dataset_lines(ds)[kept]);
+    add_finding(im, QALA_SEVERITY_ERROR, 0, "duplicate", msg);
+    int64_t code;
+    qala_status st = qala_mem__grow((void **)&im->dups, &im->cap_dups, im->ndups + 1, sizeof *im->dups);
+    if (st == QALA_OK)
+        st = remember_message(im, msg, &code);
+    if (st != QALA_OK) {
+        if (im->fatal == QALA_OK)
+            im->fatal = st;
+        return;
+    }
+    im->dups[im->ndups++] = (dup_line){(uint32_t)im->line, (uint32_t)(-code - 1)};
+}
+
+static int dup_line_cmp(const void *a, const void *b)
+{
+    const dup_line *x = a, *y = b;
+    return x->line != y->line ? (x->line < y->line ? -1 : 1) : (x->message < y->message ? -1 : x->message > y->message);
+}
+
+static int row_has_duplicate(void *ctx, size_t i)
+{
+    const importer *im = ctx;
+    uint32_t line = qala_dataset_lines(im->ds)[i];
+    size_t lo = 0, hi = im->ndups;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (im->dups[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < im->ndups && im->dups[lo].line == line;
+}
+
+/* Sorted keys make repeats adjacent: each repeat is reported, then every row with one is
+ * taken out whole and counted once as rejected. */
+static void reject_duplicate_rows(importer *im)
+{
+    qala_dataset_remove_duplicates(im->ds, note_duplicate, im);
+    if (im->ndups == 0)
+        return;
+    qsort(im->dups, im->ndups, sizeof *im->dups, dup_line_cmp);
+    size_t unique = 0;
+    for (size_t i = 0; i < im->ndups; i++)
+        if (unique == 0 || im->dups[unique - 1].line != im->dups[i].line)
+            im->dups[unique++] = im->dups[i];
+    im->ndups = unique;
+    qala_dataset_remove_if(im->ds, row_has_duplicate, im);
+    im->stats->rejected_rows += unique;
+    for (size_t i = 0; i < unique && im->opt->on_reject; i++)
+        im->opt->on_reject(im->opt->reject_ctx, (long)im->dups[i].line, NULL, NULL, 0,
+                           im->messages[im->dups[i].message]);
 }
 
 static void reject_row(importer *im)
@@ -689,10 +749,10 @@ static void reject_row(importer *im)
         n = 64;
     for (size_t i = 0; i < n; i++)
         fields[i] = qala_csv__field(im->csv, i, &lengths[i]);
-    im->opt->on_reject(im->opt->reject_ctx, im->line, fields, lengths, n, im->row_reason);
+    im->opt->on_reject(im->opt->reject_ctx, im->line, fields, lengths, n, im->reason);
 }
 
-static qala_status run(importer *im)
+static qala_status read_all(importer *im)
 {
     size_t errors_before = qala_findings_errors(im->findings);
     qala_status st = QALA_OK;
@@ -728,12 +788,12 @@ static qala_status run(importer *im)
             im->stats->rows++;
             im->stats->rejected_rows++;
             if (im->opt->on_reject)
-                im->opt->on_reject(im->opt->reject_ctx, im->line, NULL, NULL, 0, im->row_reason);
+                im->opt->on_reject(im->opt->reject_ctx, im->line, NULL, NULL, 0, im->reason);
             continue;
         }
         im->line = qala_csv__line(im->csv);
         im->row_failed = 0;
-        im->row_reason = NULL;
+        im->reason[0] = '\0';
         if ((++im->stats->rows & 0xffff) == 0 && im->opt->on_progress) {
             size_t done = qala_csv__bytes_read(im->csv);
             if (done >= next_progress) {
@@ -758,9 +818,15 @@ static qala_status run(importer *im)
         finding(im, QALA_SEVERITY_WARNING, 0, "no-data", "the file has a header but no data rows");
     if ((st = qala_dataset_sort(im->ds)) != QALA_OK)
         return st;
-    dup_ctx ctx = {im};
-    qala_dataset_remove_duplicates(im->ds, report_duplicate, &ctx);
+    reject_duplicate_rows(im);
+    im->stats->observations = qala_dataset_size(im->ds);
     return qala_findings_errors(im->findings) > errors_before ? QALA_EDATA : QALA_OK;
+}
+
+static qala_status run(importer *im)
+{
+    qala_status st = read_all(im);
+    return im->fatal != QALA_OK && (st == QALA_OK || st == QALA_EDATA) ? im->fatal : st;
 }
 
 static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *findings,
@@ -785,6 +851,7 @@ static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *f
     for (size_t i = 0; i < im.nmessages; i++)
         qala_mem__free(im.messages[i]);
     qala_mem__free(im.messages);
+    qala_mem__free(im.dups);
     qala_mem__free(im.cols);
     return st;
 }

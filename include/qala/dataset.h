@@ -66,6 +66,10 @@ size_t qala_dataset_remove_duplicates(qala_dataset *ds,
                                       void (*on_duplicate)(void *ctx, size_t kept, size_t dropped),
                                       void *ctx);
 
+/* Removes the observations for which drop(ctx, i) is nonzero (i: the index before
+ * removal), keeping the order of the others. Returns the number removed. O(n). */
+size_t qala_dataset_remove_if(qala_dataset *ds, int (*drop)(void *ctx, size_t i), void *ctx);
+
 size_t qala_dataset_size(const qala_dataset *ds);
 /* Borrowed column pointers, valid until the dataset is changed or freed. */
 const uint32_t *qala_dataset_units(const qala_dataset *ds);
