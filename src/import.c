@@ -369,14 +369,19 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
                                (int)(len > 60 ? 60 : len), raw, mark, im->decimal, im->decimal_line);
             }
         } else if (notes & QALA_NUMBER_NOTE_AMBIGUOUS) {
+            size_t tl = len;
+            const char *t = trim(raw, &tl);
             finding(im, QALA_SEVERITY_WARNING, column, "ambiguous-number",
                     "\"%.*s\" could be a decimal or a thousands separator: read as %.15g",
-                    (int)(len > 60 ? 60 : len), raw, v);
+                    (int)(tl > 60 ? 60 : tl), t, v);
         }
-        if (notes & QALA_NUMBER_NOTE_FOOTNOTE)
+        if (notes & QALA_NUMBER_NOTE_FOOTNOTE) {
+            size_t tl = len;
+            const char *t = trim(raw, &tl);
             finding(im, QALA_SEVERITY_WARNING, column, "footnote-stripped",
                     "footnote mark after the number \"%.*s\" was removed: read as %.15g",
-                    (int)(len > 60 ? 60 : len), raw, v);
+                    (int)(tl > 60 ? 60 : tl), t, v);
+        }
         const qala_indicator *ind = qala_framework_get(im->fw, fw_index);
         if (v < ind->min || v > ind->max) {
             char range[96];
@@ -545,11 +550,14 @@ static qala_status classify_value_columns(importer *im, int commit, size_t *nper
                     c->period = p;
                 }
             }
-            continue;
+            if (!commit || im->layout == QALA_LAYOUT_WIDE_PERIODS)
+                continue;
         }
-        qala_status st = resolve_indicator(im, h, len, (long)j + 1, 0, &fwi, &id, &ok);
+        qala_status st = year_like ? QALA_OK : resolve_indicator(im, h, len, (long)j + 1, 0, &fwi, &id, &ok);
         if (st != QALA_OK)
             return st;
+        if (year_like)
+            ok = 0;
         if (ok) {
             (*nindicators)++;
             if (commit && im->layout == QALA_LAYOUT_WIDE_INDICATORS) {
