@@ -70,6 +70,13 @@ static void last_put(last_name *l, const char *raw, size_t len, int64_t code)
     }
 }
 
+/* Resolved spellings: a map keyed by the raw bytes, and the previous row's spelling
+ * checked first (sorted files repeat it). */
+typedef struct name_cache {
+    qala_strmap map;
+    last_name last;
+} name_cache;
+
 typedef struct importer {
     const qala_registry *reg;
     const qala_framework *fw;
@@ -87,9 +94,8 @@ typedef struct importer {
     size_t fixed_fw_index;
     uint32_t fixed_indicator;
     qala_period fixed_period;
-    qala_strmap unit_cache; /* raw spelling → dataset unit id, or -(message index + 1) */
-    qala_strmap ind_cache;  /* raw spelling → (framework index << 32 | dataset id), or -(msg + 1) */
-    last_name last_unit, last_ind; /* the previous row's spellings: sorted files repeat them */
+    name_cache units;       /* raw spelling → dataset unit id, or -(message index + 1) */
+    name_cache indicators;  /* raw spelling → (framework index << 32 | dataset id), or -(msg + 1) */
     char **messages;        /* resolution failures, reported once per occurrence */
     size_t nmessages, cap_messages;
     char decimal;           /* the file's decimal mark once seen, else 0 */
@@ -178,46 +184,86 @@ static void describe_unit(const importer *im, size_t u, char *buf, size_t size)
              qala_unit_kind_code(unit->kind));
 }
 
+/* Computes the cache value of a unit spelling: the dataset id, or -(message + 1). */
+static qala_status lookup_unit(importer *im, const char *raw, size_t len, int64_t *code)
+{
+    qala_match m;
+    qala_status st = qala_registry_match(im->reg, raw, len, 0, &m);
+    if (st == QALA_OK) {
+        uint32_t uid;
+        st = qala_dataset_intern_unit(im->ds, qala_registry_unit(im->reg, m.units[0])->code, &uid);
+        *code = uid;
+        return st;
+    }
+    if (st != QALA_EAMBIGUOUS && st != QALA_ENOTFOUND)
+        return st;
+    char msg[768], one[160];
+    int n = snprintf(msg, sizeof msg,
+                     st == QALA_EAMBIGUOUS ? "ambiguous unit \"%.*s\": could be " : "unknown unit \"%.*s\"",
+                     (int)(len > 80 ? 80 : len), raw);
+    for (size_t i = 0; i < m.count && n < (int)sizeof msg - 200; i++) {
+        describe_unit(im, m.units[i], one, sizeof one);
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s",
+                      i == 0 ? (st == QALA_ENOTFOUND ? ": did you mean " : "") : " or ", one);
+    }
+    snprintf(msg + n, sizeof msg - (size_t)n, "%s",
+             st == QALA_EAMBIGUOUS ? "; use the unit code" :
+             m.count ? "?" : ": expected a unit code or name of the registry");
+    return remember_message(im, msg, code);
+}
+
+/* Computes the cache value of an indicator spelling: (framework index << 32 | dataset
+ * id), or -(message + 1). */
+static qala_status lookup_indicator(importer *im, const char *raw, size_t len, int64_t *code)
+{
+    size_t idx, sugg[3], nsugg = 0;
+    qala_status st = qala_framework_match(im->fw, raw, len, &idx, sugg, &nsugg);
+    if (st == QALA_OK) {
+        uint32_t iid;
+        st = qala_dataset_intern_indicator(im->ds, qala_framework_get(im->fw, idx)->code, &iid);
+        *code = ((int64_t)idx << 32) | iid;
+        return st;
+    }
+    if (st != QALA_ENOTFOUND && st != QALA_EAMBIGUOUS)
+        return st;
+    char msg[512];
+    int n = snprintf(msg, sizeof msg, "unknown indicator \"%.*s\"", (int)(len > 80 ? 80 : len), raw);
+    for (size_t i = 0; i < nsugg; i++)
+        n += snprintf(msg + n, sizeof msg - (size_t)n, "%s\"%s\"", i ? " or " : ": did you mean ",
+                      qala_framework_get(im->fw, sugg[i])->code);
+    snprintf(msg + n, sizeof msg - (size_t)n, "%s",
+             nsugg ? "?" : ": expected an indicator code or name of the framework (qala indicators)");
+    return remember_message(im, msg, code);
+}
+
+/* The cache value of a spelling: the previous row's first, then the map, else computed
+ * by lookup and remembered. */
+static qala_status resolve_cached(importer *im, name_cache *cache, const char *raw, size_t len,
+                                  qala_status (*lookup)(importer *, const char *, size_t, int64_t *),
+                                  int64_t *code)
+{
+    int64_t *cached = last_get(&cache->last, raw, len);
+    if (!cached)
+        cached = qala_strmap__get(&cache->map, raw, len);
+    qala_status st = QALA_OK;
+    if (cached) {
+        *code = *cached;
+    } else if ((st = lookup(im, raw, len, code)) != QALA_OK ||
+               (st = qala_strmap__put(&cache->map, raw, len, *code)) != QALA_OK) {
+        return st;
+    }
+    last_put(&cache->last, raw, len, *code);
+    return QALA_OK;
+}
+
 static qala_status resolve_unit(importer *im, const char *raw, size_t len, long column,
                                 uint32_t *id, int *ok)
 {
-    *ok = 0;
-    int64_t *cached = last_get(&im->last_unit, raw, len);
-    if (!cached)
-        cached = qala_strmap__get(&im->unit_cache, raw, len);
     int64_t code;
-    if (cached) {
-        code = *cached;
-    } else {
-        qala_match m;
-        qala_status st = qala_registry_match(im->reg, raw, len, 0, &m);
-        char msg[768], one[160];
-        if (st == QALA_OK) {
-            uint32_t uid;
-            if ((st = qala_dataset_intern_unit(im->ds, qala_registry_unit(im->reg, m.units[0])->code, &uid)) != QALA_OK)
-                return st;
-            code = uid;
-        } else if (st == QALA_EAMBIGUOUS || st == QALA_ENOTFOUND) {
-            int n = snprintf(msg, sizeof msg,
-                             st == QALA_EAMBIGUOUS ? "ambiguous unit \"%.*s\": could be " : "unknown unit \"%.*s\"",
-                             (int)(len > 80 ? 80 : len), raw);
-            for (size_t i = 0; i < m.count && n < (int)sizeof msg - 200; i++) {
-                describe_unit(im, m.units[i], one, sizeof one);
-                n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s",
-                              i == 0 ? (st == QALA_ENOTFOUND ? ": did you mean " : "") : " or ", one);
-            }
-            snprintf(msg + n, sizeof msg - (size_t)n, "%s",
-                     st == QALA_EAMBIGUOUS ? "; use the unit code" :
-                     m.count ? "?" : ": expected a unit code or name of the registry");
-            if ((st = remember_message(im, msg, &code)) != QALA_OK)
-                return st;
-        } else {
-            return st;
-        }
-        if ((st = qala_strmap__put(&im->unit_cache, raw, len, code)) != QALA_OK)
-            return st;
-    }
-    last_put(&im->last_unit, raw, len, code);
+    *ok = 0;
+    qala_status st = resolve_cached(im, &im->units, raw, len, lookup_unit, &code);
+    if (st != QALA_OK)
+        return st;
     if (code < 0)
         return add_finding(im, QALA_SEVERITY_ERROR, column, "unknown-unit", im->messages[-code - 1]);
     *id = (uint32_t)code;
@@ -230,38 +276,11 @@ static qala_status resolve_unit(importer *im, const char *raw, size_t len, long 
 static qala_status resolve_indicator(importer *im, const char *raw, size_t len, long column,
                                      int report, size_t *fw_index, uint32_t *id, int *ok)
 {
-    *ok = 0;
-    int64_t *cached = last_get(&im->last_ind, raw, len);
-    if (!cached)
-        cached = qala_strmap__get(&im->ind_cache, raw, len);
     int64_t code;
-    if (cached) {
-        code = *cached;
-    } else {
-        size_t idx, sugg[3], nsugg = 0;
-        qala_status st = qala_framework_match(im->fw, raw, len, &idx, sugg, &nsugg);
-        if (st == QALA_OK) {
-            uint32_t iid;
-            if ((st = qala_dataset_intern_indicator(im->ds, qala_framework_get(im->fw, idx)->code, &iid)) != QALA_OK)
-                return st;
-            code = ((int64_t)idx << 32) | iid;
-        } else if (st == QALA_ENOTFOUND || st == QALA_EAMBIGUOUS) {
-            char msg[512];
-            int n = snprintf(msg, sizeof msg, "unknown indicator \"%.*s\"", (int)(len > 80 ? 80 : len), raw);
-            for (size_t i = 0; i < nsugg; i++)
-                n += snprintf(msg + n, sizeof msg - (size_t)n, "%s\"%s\"", i ? " or " : ": did you mean ",
-                              qala_framework_get(im->fw, sugg[i])->code);
-            snprintf(msg + n, sizeof msg - (size_t)n, "%s",
-                     nsugg ? "?" : ": expected an indicator code or name of the framework (qala indicators)");
-            if ((st = remember_message(im, msg, &code)) != QALA_OK)
-                return st;
-        } else {
-            return st;
-        }
-        if ((st = qala_strmap__put(&im->ind_cache, raw, len, code)) != QALA_OK)
-            return st;
-    }
-    last_put(&im->last_ind, raw, len, code);
+    *ok = 0;
+    qala_status st = resolve_cached(im, &im->indicators, raw, len, lookup_indicator, &code);
+    if (st != QALA_OK)
+        return st;
     if (code < 0)
         return report ? add_finding(im, QALA_SEVERITY_ERROR, column, "unknown-indicator",
                                     im->messages[-code - 1])
@@ -851,11 +870,11 @@ static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *f
     im.stats = stats;
     im.csv = csv;
     im.label = label;
-    qala_strmap__init(&im.unit_cache);
-    qala_strmap__init(&im.ind_cache);
+    qala_strmap__init(&im.units.map);
+    qala_strmap__init(&im.indicators.map);
     qala_status st = run(&im);
-    qala_strmap__free(&im.unit_cache);
-    qala_strmap__free(&im.ind_cache);
+    qala_strmap__free(&im.units.map);
+    qala_strmap__free(&im.indicators.map);
     for (size_t i = 0; i < im.nmessages; i++)
         qala_mem__free(im.messages[i]);
     qala_mem__free(im.messages);

@@ -6,6 +6,8 @@
 
 #include "qala/findings.h"
 
+#include "failing_alloc.h"
+
 static qala_findings *make(void)
 {
     qala_findings *f = NULL;
@@ -161,26 +163,10 @@ Test(findings, sort_is_stable_for_many_equal_keys)
     qala_findings_free(f);
 }
 
-static long fail_at = -1, calls = 0;
-static void *failing_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : malloc(n);
-}
-static void *failing_realloc(void *p, size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : realloc(p, n);
-}
-static void plain_free(void *p, void *ctx)
-{
-    (void)ctx;
-    free(p);
-}
 
 Test(findings, a_failed_allocation_reports_enomem_and_keeps_totals_consistent)
 {
-    qala_allocator a = {failing_malloc, failing_realloc, plain_free, NULL};
+    const qala_allocator a = failing_allocator;
     qala_allocator_set(&a);
     int succeeded = 0;
     for (fail_at = 0; fail_at < 12 && !succeeded; fail_at++) {

@@ -8,6 +8,8 @@
 
 #include "qala/framework.h"
 
+#include "failing_alloc.h"
+
 static const char indicators_csv[] =
     "code,domain,direction,unit,decimals,min,max,name_kk,name_ru,name_en,description,source\n"
     "wage_idx,incomes,1,%,1,0,,Жалақы индексі,Индекс зарплаты,Wage index,Test wage.,test\n"
@@ -246,26 +248,10 @@ Test(framework_default, the_embedded_framework_loads_cleanly)
     qala_framework_free(fw);
 }
 
-static long fail_at = -1, calls = 0;
-static void *failing_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : malloc(n);
-}
-static void *failing_realloc(void *p, size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : realloc(p, n);
-}
-static void plain_free(void *p, void *ctx)
-{
-    (void)ctx;
-    free(p);
-}
 
 Test(framework_alloc, each_failed_allocation_while_loading_adds_nothing)
 {
-    qala_allocator a = {failing_malloc, failing_realloc, plain_free, NULL};
+    const qala_allocator a = failing_allocator;
     int loaded = 0;
     for (fail_at = 0; fail_at < 5000 && !loaded; fail_at++) {
         qala_allocator_set(&a);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "failing_alloc.h"
+
 Test(registry_scale, a_hundred_thousand_units_load_match_and_check_in_linear_time,
      .timeout = 120)
 {
@@ -52,26 +54,10 @@ Test(registry_scale, a_hundred_thousand_units_load_match_and_check_in_linear_tim
     qala_registry_free(reg);
 }
 
-static long fail_at = -1, calls = 0;
-static void *failing_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : malloc(n);
-}
-static void *failing_realloc(void *p, size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : realloc(p, n);
-}
-static void plain_free(void *p, void *ctx)
-{
-    (void)ctx;
-    free(p);
-}
 
 Test(registry_alloc, each_failed_allocation_while_loading_leaves_nothing_behind, .timeout = 120)
 {
-    qala_allocator a = {failing_malloc, failing_realloc, plain_free, NULL};
+    const qala_allocator a = failing_allocator;
     int loaded = 0;
     for (fail_at = 0; fail_at < 20000 && !loaded; fail_at++) {
         qala_allocator_set(&a);

@@ -7,6 +7,8 @@
 
 #include "qala/text.h"
 
+#include "failing_alloc.h"
+
 static char *fold(const char *s)
 {
     char *out = NULL;
@@ -283,26 +285,10 @@ Test(text_width, counts_columns)
 
 /* ---- allocation failures: every path cleans up (ASan checks for leaks) ---- */
 
-static long fail_at = -1, calls = 0;
-static void *failing_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : malloc(n);
-}
-static void *failing_realloc(void *p, size_t n, void *ctx)
-{
-    (void)ctx;
-    return calls++ == fail_at ? NULL : realloc(p, n);
-}
-static void plain_free(void *p, void *ctx)
-{
-    (void)ctx;
-    free(p);
-}
 
 Test(text_alloc, fold_and_latin_fail_cleanly_at_every_allocation)
 {
-    qala_allocator a = {failing_malloc, failing_realloc, plain_free, NULL};
+    const qala_allocator a = failing_allocator;
     qala_allocator_set(&a);
     int fold_ok = 0, latin_ok = 0;
     for (fail_at = 0; fail_at < 10 && !(fold_ok && latin_ok); fail_at++) {
