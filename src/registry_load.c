@@ -85,14 +85,7 @@ static const char *staged_code(const void *ctx, size_t i)
 /* Copies field k into the staging strings; returns its offset. */
 static size_t stash(loader *ld, int k)
 {
-    size_t len;
-    long col;
-    const char *s = qala_table__field(&ld->t, k, &len, &col);
-    size_t off = ld->strs.len;
-    if (qala_buf__append(&ld->strs, s, len) != QALA_OK ||
-        qala_buf__append(&ld->strs, "", 1) != QALA_OK)
-        ld->failed = QALA_ENOMEM;
-    return off;
+    return qala_table__stash(&ld->t, k, &ld->strs, &ld->failed);
 }
 
 static const char *text(loader *ld, int k, char *buf, size_t size, long *col)

@@ -111,6 +111,17 @@ int qala_table__next(qala_table *t)
     }
 }
 
+size_t qala_table__stash(const qala_table *t, int k, qala_buf *strs, qala_status *failed)
+{
+    size_t len;
+    long col;
+    const char *s = qala_table__field(t, k, &len, &col);
+    size_t off = strs->len;
+    if (qala_buf__append(strs, s, len) != QALA_OK || qala_buf__append(strs, "", 1) != QALA_OK)
+        *failed = QALA_ENOMEM;
+    return off;
+}
+
 const char *qala_table__field(const qala_table *t, int k, size_t *len, long *col)
 {
     *len = 0;

@@ -13,6 +13,7 @@
 
 #include "findings_internal.h"
 #include "io/csv.h"
+#include "util/internal.h"
 
 #define QALA_TABLE_MAX_COLS 16
 
@@ -45,6 +46,9 @@ int qala_table__next(qala_table *t);
 /* Field of column k, trimmed (not NUL-terminated), "" when the column is absent; *col
  * is its 1-based position (0 when absent). */
 const char *qala_table__field(const qala_table *t, int k, size_t *len, long *col);
+/* Appends field k (and a NUL) to strs; returns its offset there. On failure sets
+ * *failed to QALA_ENOMEM (the loaders check once at the end of the row). */
+size_t qala_table__stash(const qala_table *t, int k, qala_buf *strs, qala_status *failed);
 /* NUL-terminated copy of field k in buf (cut to size - 1 bytes). */
 const char *qala_table__text(const qala_table *t, int k, char *buf, size_t size, long *col);
 /* Finding "<column> is empty" unless value is non-empty; returns whether it is. */
