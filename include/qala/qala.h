@@ -8,8 +8,10 @@
 #include "qala/findings.h"
 #include "qala/framework.h"
 #include "qala/import.h"
+#include "qala/monitor.h"
 #include "qala/registry.h"
 #include "qala/store.h"
 #include "qala/text.h"
+#include "qala/threshold.h"
 
 #endif
