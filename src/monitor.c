@@ -15,10 +15,12 @@
  * Workload: 10^5 units × 10^2 indicators × 20 periods × a few thresholds; the count pass
  * is O(units × thresholds) when every key has one threshold for all units.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include <assert.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "monitor_internal.h"
 #include "util/internal.h"
@@ -40,6 +42,20 @@ void qala_monitor_result_free(qala_monitor_result *r)
     qala_mem__free(r); /* the columns live in the same block */
 }
 
+/* Asks for transparent huge pages on a large result block (Linux, THP "madvise"
+ * mode): a 4 KiB page fault per 70 rows otherwise costs as much as the evaluation. */
+static void huge_pages(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + len) & ~(huge - 1);
+    if (len >= 8 * huge && to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice only: failure is fine */
+#else
+    (void)p, (void)len;
+#endif
+}
+
 /* One block: the struct, then the 8-, 4- and 1-byte columns. NULL when too large. */
 static qala_monitor_result *result_alloc(size_t n)
 {
@@ -50,6 +66,7 @@ static qala_monitor_result *result_alloc(size_t n)
     char *b = qala_mem__malloc(head + n * row);
     if (!b)
         return NULL;
+    huge_pages(b, head + n * row);
     qala_monitor_result *r = (qala_monitor_result *)b;
     char *p = b + head;
     r->n = n;
@@ -94,7 +111,7 @@ static qala_status check_sorted(qala_monitor__ctx *c)
         if (!qala_monitor__period_valid(p))
             return qala_err__set(QALA_EINVAL, "observation %zu: period %d is not a period of years 1900..2100",
                                  i, (int)p);
-        int f = (int)qala_period_frequency(p);
+        int f = qala_monitor__freq(p);
         int32_t o = qala_monitor__ordinal(p);
         if (o < c->glo[f])
             c->glo[f] = o;
@@ -299,17 +316,16 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
                 (*row)++;
                 continue;
             }
-            int f = (int)qala_period_frequency(P);
-            int32_t lo = qala_monitor__ordinal(P), hi = lo;
-            for (size_t j = rs; j < re; j++)
-                if ((int)qala_period_frequency(c->per[j]) == f) {
-                    int32_t o = qala_monitor__ordinal(c->per[j]);
-                    lo = o < lo ? o : lo;
-                    hi = o > hi ? o : hi;
-                }
+            /* the span ends at P and reaches back as far as the trend window and the
+             * transform's k need (not before the first column: nothing is there) */
+            int f = qala_monitor__freq(P);
+            int32_t hi = qala_monitor__ordinal(P);
+            int64_t back = (int64_t)c->opt->trend_k - 1 + (t->th->k > 1 ? t->th->k : 1);
+            int32_t lo = (int64_t)hi - back < c->glo[f] ? c->glo[f] : (int32_t)(hi - back);
             qala_monitor__span sp = {f, lo, (size_t)(hi - lo + 1)};
             qala_monitor__transform(c, t, &sp, ureg);
-            qala_monitor__fill_row(c, t, &sp, (size_t)(qala_monitor__ordinal(P) - lo), u, r, (*row)++);
+            qala_monitor__evaluate(c, t, &sp, sp.len - 1);
+            qala_monitor__fill_row(c, t, &sp, sp.len - 1, u, P, r, (*row)++);
             continue;
         }
         if (rs == re)
@@ -336,7 +352,7 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
                 hi = qala_monitor__ordinal(c->per[re - 1]);
             } else {
                 for (size_t j = rs; j < re; j++)
-                    if ((int)qala_period_frequency(c->per[j]) == f) {
+                    if (qala_monitor__freq(c->per[j]) == f) {
                         int32_t o = qala_monitor__ordinal(c->per[j]);
                         lo = o < lo ? o : lo;
                         hi = o > hi ? o : hi;
@@ -344,14 +360,15 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
             }
             sp[f] = (qala_monitor__span){f, lo, (size_t)(hi - lo + 1)};
             qala_monitor__transform(c, t, &sp[f], ureg);
+            qala_monitor__evaluate(c, t, &sp[f], 0);
         }
         for (size_t j = rs; j < re; j++) {
             qala_period p = c->per[j];
             if (!t->simple && !applies(c, t, ureg, p))
                 continue;
-            int f = (int)qala_period_frequency(p);
-            qala_monitor__fill_row(c, t, &sp[f], (size_t)(qala_monitor__ordinal(p) - sp[f].lo), u, r,
-                                   (*row)++);
+            int f = qala_monitor__freq(p);
+            qala_monitor__fill_row(c, t, &sp[f], (size_t)(qala_monitor__ordinal(p) - sp[f].lo), u, p,
+                                   r, (*row)++);
         }
     }
 }
@@ -369,7 +386,7 @@ static void walk(qala_monitor__ctx *c, qala_monitor_result *r, size_t *row)
             size_t s = e;
             uint8_t mask = 0;
             for (; e < c->n && c->unit[e] == u && c->ind[e] == k; e++)
-                mask |= (uint8_t)(1u << qala_period_frequency(c->per[e]));
+                mask |= (uint8_t)(1u << qala_monitor__freq(c->per[e]));
             c->run_start[k] = s;
             c->run_end[k] = e;
             c->run_freq[k] = mask;
@@ -400,6 +417,11 @@ static void ctx_free(qala_monitor__ctx *c)
         qala_mem__free(c->sx[f]);
         qala_mem__free(c->sd[f]);
         qala_mem__free(c->st[f]);
+        qala_mem__free(c->sz[f]);
+        qala_mem__free(c->sb[f]);
+        qala_mem__free(c->sr[f]);
+        qala_mem__free(c->ss[f]);
+        qala_mem__free(c->sq[f]);
     }
 }
 
@@ -445,7 +467,12 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
         c.sx[f] = qala_mem__malloc(len * sizeof(double));
         c.sd[f] = qala_mem__malloc(len * sizeof(double));
         c.st[f] = qala_mem__malloc(len * sizeof(double));
-        if (!c.sx[f] || !c.sd[f] || !c.st[f]) {
+        c.sz[f] = qala_mem__malloc(len);
+        c.sb[f] = qala_mem__malloc(len * sizeof(double));
+        c.sr[f] = qala_mem__malloc(len);
+        c.ss[f] = qala_mem__malloc(len);
+        c.sq[f] = qala_mem__malloc(len * sizeof(int32_t));
+        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f] || !c.sb[f] || !c.sr[f] || !c.ss[f] || !c.sq[f]) {
             st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's series");
             goto done;
         }

@@ -23,6 +23,12 @@
 /* ---- periods (monitor_series.c) ---- */
 /* 1 when p is a period of common.h's form with a year in 1900..2100. */
 int qala_monitor__period_valid(qala_period p);
+/* qala_period_frequency, inlined for the inner loops. */
+static inline int qala_monitor__freq(qala_period p)
+{
+    int sub = p % 100;
+    return sub == 0 ? QALA_FREQ_YEAR : sub > 20 ? QALA_FREQ_QUARTER : QALA_FREQ_MONTH;
+}
 static inline int32_t qala_monitor__ordinal(qala_period p)
 {
     int32_t y = p / 100, sub = p % 100;
@@ -81,8 +87,14 @@ typedef struct qala_monitor__ctx {
     size_t *run_start, *run_end;
     uint8_t *run_freq;
 
-    /* scratch per frequency, ghi - glo + 1 long: levels, denominators, transformed */
+    /* scratch per frequency, ghi - glo + 1 long: levels, denominators, transformed,
+     * zones of the transformed values */
     double *sx[QALA_MON_NFREQ], *sd[QALA_MON_NFREQ], *st[QALA_MON_NFREQ];
+    uint8_t *sz[QALA_MON_NFREQ];
+    /* ... and per position: slope, trend, status, periods to breach */
+    double *sb[QALA_MON_NFREQ];
+    uint8_t *sr[QALA_MON_NFREQ], *ss[QALA_MON_NFREQ];
+    int32_t *sq[QALA_MON_NFREQ];
 } qala_monitor__ctx;
 
 /* ---- tables (monitor_tables.c) ---- */
@@ -109,9 +121,13 @@ typedef struct qala_monitor__span {
  * transformed values. ureg: the unit's registry index (NOREG). */
 void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
                              const qala_monitor__span *sp, size_t ureg);
-/* Writes row `row` of r for position pos of the span just transformed. */
+/* After qala_monitor__transform: the slope, trend, status and projection of each
+ * position from `from` to the span's end (c->sb/sr/ss/sq[f]). */
+void qala_monitor__evaluate(qala_monitor__ctx *c, const qala_monitor__th *t,
+                            const qala_monitor__span *sp, size_t from);
+/* Writes row `row` of r for position pos (period `period`) of the span evaluated. */
 void qala_monitor__fill_row(const qala_monitor__ctx *c, const qala_monitor__th *t,
                             const qala_monitor__span *sp, size_t pos, uint32_t unit,
-                            qala_monitor_result *r, size_t row);
+                            qala_period period, qala_monitor_result *r, size_t row);
 
 #endif

@@ -21,7 +21,7 @@ void qala_monitor__columns(qala_monitor__ctx *c)
 {
     qala_period p = c->opt->period;
     if (p != 0) {
-        int f = (int)qala_period_frequency(p);
+        int f = qala_monitor__freq(p);
         int32_t o = qala_monitor__ordinal(p);
         if (o < c->glo[f])
             c->glo[f] = o;
@@ -38,7 +38,7 @@ void qala_monitor__columns(qala_monitor__ctx *c)
 
 static size_t col_of(const qala_monitor__ctx *c, qala_period p)
 {
-    return qala_monitor__col(c, (int)qala_period_frequency(p), qala_monitor__ordinal(p));
+    return qala_monitor__col(c, qala_monitor__freq(p), qala_monitor__ordinal(p));
 }
 
 static qala_status national_table(qala_monitor__ctx *c)

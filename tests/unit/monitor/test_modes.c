@@ -240,3 +240,48 @@ Test(monitor_alloc, every_allocation_failure_is_clean)
     cr_assert_eq(tv, 20); /* TV has UNEMP, INC, POP: a monocity: all 5 thresholds × 4 years */
     fx_free(&f);
 }
+
+/* Single-period mode must agree with the full evaluation on every observed period:
+ * a deterministic series with gaps, every transform but the ratios. */
+Test(monitor_single, agrees_with_the_full_evaluation_row_by_row)
+{
+    fx f;
+    fx_init(&f);
+    for (int y = 2001; y <= 2020; y++) {
+        unsigned h = (unsigned)y * 2654435761u;
+        if (h % 7 == 3)
+            continue; /* a gap */
+        fx_obs(&f, "TV", "UNEMP", Y(y), (double)(h % 997) / 37.0);
+        fx_obs(&f, "TV", "POP", Y(y), 1 + (double)(h % 13));
+    }
+    qala_threshold ths[] = {
+        fx_th(I_UNEMP, QALA_TRANSFORM_LEVEL, 1, QALA_BAD_HIGH, 10, 20),
+        fx_th(I_UNEMP, QALA_TRANSFORM_AVERAGE, 3, QALA_BAD_HIGH, 10, 20),
+        fx_th(I_UNEMP, QALA_TRANSFORM_CHANGE_POINTS, 2, QALA_BAD_HIGH, 3, 8),
+        fx_th(I_UNEMP, QALA_TRANSFORM_CHANGE_PERCENT, 1, QALA_BAD_LOW, -20, -50),
+        fx_th(I_UNEMP, QALA_TRANSFORM_PER_DENOMINATOR, 1, QALA_BAD_HIGH, 2, 5),
+    };
+    ths[4].denominator = I_POP;
+    for (size_t i = 0; i < sizeof ths / sizeof *ths; i++)
+        fx_add(&f, &ths[i]);
+    f.opt.trend_k = 4;
+    fx_run_ok(&f);
+    qala_monitor_result *all = f.r;
+    f.r = NULL;
+    size_t compared = 0;
+    for (size_t i = 0; i < all->n; i++) {
+        f.opt.period = all->period[i];
+        fx_run_ok(&f);
+        size_t j = fx_row_ok(&f, "TV", all->threshold[i], all->period[i]);
+        cr_assert(memcmp(&f.r->transformed[j], &all->transformed[i], sizeof(double)) == 0, "row %zu", i);
+        cr_assert(memcmp(&f.r->slope[j], &all->slope[i], sizeof(double)) == 0, "row %zu", i);
+        cr_assert_eq(f.r->zone[j], all->zone[i], "row %zu", i);
+        cr_assert_eq(f.r->trend[j], all->trend[i], "row %zu", i);
+        cr_assert_eq(f.r->status[j], all->status[i], "row %zu", i);
+        cr_assert_eq(f.r->periods_to_breach[j], all->periods_to_breach[i], "row %zu", i);
+        compared++;
+    }
+    cr_assert_gt(compared, 50); /* 5 thresholds × the observed years */
+    qala_monitor_result_free(all);
+    fx_free(&f);
+}
