@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "qala/monitor.h"
-#include "threshold_stub.h" /* qala_thresholds__append until src/threshold.c lands */
+#include "threshold_internal.h" /* qala_thresholds__append */
 
 enum { I_INC = 0, I_UNEMP = 1, I_POP = 2 };
 #define Y(y) ((qala_period)((y) * 100))
