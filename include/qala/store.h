@@ -109,6 +109,17 @@ typedef struct qala_batch {
 qala_status qala_store_list_batches(qala_store *store,
                                     int (*fn)(void *ctx, const qala_batch *batch), void *ctx);
 
+/* ---- threshold files ---- */
+/* Stores the text of a threshold file under label (the file name), replacing a file of
+ * the same label; the caller checks it first (qala_thresholds_load_csv). */
+qala_status qala_store_save_threshold_file(qala_store *store, const char *label, const char *text,
+                                           size_t len);
+/* Calls fn for each stored threshold file, in the order they were first imported. */
+qala_status qala_store_each_threshold_file(qala_store *store,
+                                           int (*fn)(void *ctx, const char *label, const char *text,
+                                                     size_t len),
+                                           void *ctx);
+
 /* ---- an analyst's reading of a flag ---- */
 typedef enum qala_verdict {
     QALA_VERDICT_CONFIRMED = 0, /* the flag is a real threat */

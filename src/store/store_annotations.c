@@ -1,5 +1,7 @@
-/* src/store/store_annotations.c — an analyst's reading of a flag: a verdict (confirmed,
- * dismissed, watch) and a note on a unit × indicator × period, with author and time.
+/* src/store/store_annotations.c — what monitoring keeps in the store: the threshold
+ * files (their text, parsed again on load) and the analysts' readings of flags: a
+ * verdict (confirmed, dismissed, watch) and a note on a unit × indicator × period, with
+ * author and time.
  *
  * A flag is not a verdict (the EU's in-depth reviews read the scoreboard the same way):
  * monitoring computes zones, people decide what they mean. Annotations are only ever
@@ -11,6 +13,50 @@
 #include <strings.h>
 
 #include "store/store_sql.h"
+
+qala_status qala_store_save_threshold_file(qala_store *store, const char *label, const char *text,
+                                           size_t len)
+{
+    sqlite3_stmt *stmt;
+    qala_status st = qala_store__prepare(
+        store,
+        "INSERT INTO threshold_files(label, sha256, content, imported_at) VALUES(?1, ?2, ?3, ?4)"
+        " ON CONFLICT(label) DO UPDATE SET sha256 = excluded.sha256, content = excluded.content,"
+        " imported_at = excluded.imported_at WHERE sha256 <> excluded.sha256",
+        &stmt);
+    if (st != QALA_OK)
+        return st;
+    char sha[65], now[24];
+    qala_sha256_hex(sha, text, len);
+    qala_store__now(store, now);
+    qala_store__bind_text(stmt, 1, label);
+    qala_store__bind_text(stmt, 2, sha);
+    sqlite3_bind_text(stmt, 3, text, (int)len, SQLITE_STATIC);
+    qala_store__bind_text(stmt, 4, now);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? QALA_OK : qala_store__db_error(store, rc, "saving a threshold file");
+}
+
+qala_status qala_store_each_threshold_file(qala_store *store,
+                                           int (*fn)(void *ctx, const char *label, const char *text,
+                                                     size_t len),
+                                           void *ctx)
+{
+    sqlite3_stmt *stmt;
+    qala_status st = qala_store__prepare(store, "SELECT label, content FROM threshold_files ORDER BY id", &stmt);
+    if (st != QALA_OK)
+        return st;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        if (fn(ctx, qala_store__column_text(stmt, 0), qala_store__column_text(stmt, 1),
+               (size_t)sqlite3_column_bytes(stmt, 1)))
+            break;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = qala_store__db_error(store, rc, "reading threshold files");
+    sqlite3_finalize(stmt);
+    return st;
+}
 
 static const char *const verdict_codes[] = {"confirmed", "dismissed", "watch"};
 

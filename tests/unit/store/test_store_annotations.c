@@ -79,12 +79,45 @@ Test(store_annotations, a_version_1_database_is_migrated_to_version_2_on_open)
     char path[256];
     qala_store *s = test_open_seeded(path);
     cr_assert_eq(qala_store_schema_version(s), 2);
-    /* Make it a version 1 file again: without the table the second migration adds. */
-    test_exec(s, "DROP TABLE annotations; PRAGMA user_version = 1");
+    /* Make it a version 1 file again: without the tables the second migration adds. */
+    test_exec(s, "DROP TABLE annotations; DROP TABLE threshold_files; PRAGMA user_version = 1");
     qala_store_close(s);
     cr_assert_eq(qala_store_open(&s, path, QALA_STORE_READ_WRITE), QALA_OK, "%s", qala_error_last()->message);
     cr_expect_eq(qala_store_schema_version(s), 2);
     cr_expect_eq(test_sql_int(s, "SELECT count(*) FROM sqlite_schema WHERE name = 'annotations'"), 1);
     cr_expect_eq(test_sql_int(s, "SELECT count(*) FROM units"), 3, "the data survived the migration");
+    qala_store_close(s);
+}
+
+typedef struct files_seen {
+    size_t n;
+    char label[4][32];
+    char text[4][64];
+} files_seen;
+
+static int collect_file(void *ctx, const char *label, const char *text, size_t len)
+{
+    files_seen *f = ctx;
+    if (f->n < 4) {
+        snprintf(f->label[f->n], 32, "%s", label);
+        snprintf(f->text[f->n], 64, "%.*s", (int)len, text);
+    }
+    f->n++;
+    return 0;
+}
+
+Test(store_threshold_files, a_file_is_kept_by_label_and_replaced_when_it_changes)
+{
+    char path[256];
+    qala_store *s = test_open_seeded(path);
+    cr_assert_eq(qala_store_save_threshold_file(s, "a.csv", "set,indicator\nx,I1\n", 19), QALA_OK);
+    cr_assert_eq(qala_store_save_threshold_file(s, "b.csv", "set,indicator\ny,I2\n", 19), QALA_OK);
+    cr_assert_eq(qala_store_save_threshold_file(s, "a.csv", "set,indicator\nz,I1\n", 19), QALA_OK);
+    files_seen f = {0};
+    cr_assert_eq(qala_store_each_threshold_file(s, collect_file, &f), QALA_OK);
+    cr_assert_eq(f.n, 2);
+    cr_expect_str_eq(f.label[0], "a.csv");
+    cr_expect_str_eq(f.text[0], "set,indicator\nz,I1\n");
+    cr_expect_str_eq(f.label[1], "b.csv");
     qala_store_close(s);
 }
