@@ -15,7 +15,7 @@
 #include "io/csv.h"
 #include "util/internal.h"
 
-#define QALA_TABLE_MAX_COLS 16
+#define QALA_TABLE_MAX_COLS 24
 
 typedef struct qala_table_column {
     const char *name;
