@@ -297,10 +297,9 @@ static int read_transform(loader *ld, staged *row)
     if (tr == QALA_TRANSFORM_RATIO_GROUP_MEDIAN) {
         size_t len;
         const char *f = qala_table__field(&ld->tab, C_GROUP_BASIS, &len, &col);
-        if (len) {
-            th->group_basis = find_group(ld, col, "group_basis", f, len);
-            ok &= th->group_basis != NULL;
-        }
+        const char *code = len ? find_group(ld, col, "group_basis", f, len) : "";
+        th->group_basis = code ? code : "";
+        ok &= code != NULL;
     } else {
         unused(ld, C_GROUP_BASIS, "ratio_group_median", tr);
     }
@@ -413,9 +412,8 @@ static int read_rest(loader *ld, staged *row)
     ok &= read_groups(ld, row);
     if (ld->failed != QALA_OK)
         return 0;
-    if (th->transform == QALA_TRANSFORM_RATIO_GROUP_MEDIAN && !th->group_basis[0] &&
+    if (th->transform == QALA_TRANSFORM_RATIO_GROUP_MEDIAN && !given(ld, C_GROUP_BASIS, &col) &&
         th->ngroups == 0 && ok) {
-        given(ld, C_GROUP_BASIS, &col);
         finding(ld, ERR, col, "empty-value",
                 "group_basis is empty and so is groups: transform ratio_group_median needs the "
                 "group whose median to compare with");

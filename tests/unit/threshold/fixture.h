@@ -7,6 +7,8 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qala/findings.h"
@@ -43,7 +45,8 @@ static inline qala_status load(const char *csv)
 }
 
 /* The minimal header: the required columns only. */
-#define MIN_HEADER "set,indicator,warning,crisis,source,confidence\n"
+#define MIN_COLS "set,indicator,warning,crisis,source,confidence"
+#define MIN_HEADER MIN_COLS "\n"
 
 static inline void expect_finding(size_t i, qala_severity sev, long line, long col, const char *rule,
                            const char *message)
