@@ -354,7 +354,7 @@ static int read_boundaries(loader *ld, staged *row, int have_indicator)
             return 0;
         }
     } else if (has_wh || has_ch) {
-        finding(ld, ERR, has_wh ? cwh : cch, "unused-value",
+        finding(ld, ERR, has_wh ? cwh : cch, "band-only",
                 "%s is only used with side band (this row's side is %s)",
                 has_wh ? "warning_high" : "crisis_high",
                 th->side == QALA_BAD_LOW ? "low" : "high");
@@ -450,7 +450,8 @@ static int read_rest(loader *ld, staged *row)
 
 static void stage_row(loader *ld)
 {
-    if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) != QALA_OK) {
+    if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) !=
+        QALA_OK) {
         ld->failed = QALA_ENOMEM;
         return;
     }

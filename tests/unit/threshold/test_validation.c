@@ -201,7 +201,7 @@ Test(threshold_validation, band_needs_both_high_boundaries)
 Test(threshold_validation, high_boundaries_are_forbidden_on_one_side)
 {
     expect_one_error(MIN_COLS ",crisis_high\n" "s,poverty_share_pct,5,7,src,rule,9\n", 2, 7,
-                     "unused-value", "crisis_high is only used with side band (this row's side is high)");
+                     "band-only", "crisis_high is only used with side band (this row's side is high)");
 }
 
 Test(threshold_validation, valid_from_not_before_valid_to)
