@@ -1,5 +1,5 @@
 /* src/registry_table.h — reading a CSV table whose columns are found by header name
- * (internal; the registry's five tables and the framework's two).
+ * (internal; the registry's five tables, the framework's two and threshold files).
  *
  * The caller describes the columns it knows ({name, required}); the header row is
  * mapped onto them (any order; unknown columns are a warning, duplicate or missing
@@ -15,7 +15,7 @@
 #include "io/csv.h"
 #include "util/internal.h"
 
-#define QALA_TABLE_MAX_COLS 16
+#define QALA_TABLE_MAX_COLS 24
 
 typedef struct qala_table_column {
     const char *name;

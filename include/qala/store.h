@@ -109,6 +109,48 @@ typedef struct qala_batch {
 qala_status qala_store_list_batches(qala_store *store,
                                     int (*fn)(void *ctx, const qala_batch *batch), void *ctx);
 
+/* ---- threshold files ---- */
+/* Stores the text of a threshold file under label (the file name), replacing a file of
+ * the same label; the caller checks it first (qala_thresholds_load_csv). */
+qala_status qala_store_save_threshold_file(qala_store *store, const char *label, const char *text,
+                                           size_t len);
+/* Calls fn for each stored threshold file, in the order they were first imported. */
+qala_status qala_store_each_threshold_file(qala_store *store,
+                                           int (*fn)(void *ctx, const char *label, const char *text,
+                                                     size_t len),
+                                           void *ctx);
+
+/* ---- an analyst's reading of a flag ---- */
+typedef enum qala_verdict {
+    QALA_VERDICT_CONFIRMED = 0, /* the flag is a real threat */
+    QALA_VERDICT_DISMISSED = 1, /* a false alarm (e.g. a break in series) */
+    QALA_VERDICT_WATCH = 2      /* not decided: keep watching */
+} qala_verdict;
+
+/* "confirmed", "dismissed", "watch". */
+const char *qala_verdict_code(qala_verdict v);
+qala_status qala_verdict_parse(qala_verdict *out, const char *text);
+
+typedef struct qala_annotation {
+    const char *unit;       /* unit code */
+    const char *indicator;  /* indicator code */
+    qala_period period;
+    qala_verdict verdict;
+    const char *note;       /* may be NULL or "" */
+    const char *author;     /* required */
+    const char *created_at; /* filled in by the store (UTC, ISO 8601) when read back */
+} qala_annotation;
+
+/* Records an annotation (a new row: earlier ones stay as history). QALA_ENOTFOUND for a
+ * unit or indicator code not in the store, QALA_EINVAL without an author. */
+qala_status qala_store_annotate(qala_store *store, const qala_annotation *a);
+
+/* Calls fn for each annotation (unit NULL: of every unit), oldest first; with
+ * latest_only, only the latest per unit × indicator × period. fn returns nonzero to stop. */
+qala_status qala_store_each_annotation(qala_store *store, const char *unit, int latest_only,
+                                       int (*fn)(void *ctx, const qala_annotation *a),
+                                       void *ctx);
+
 /* Counts for a summary. */
 typedef struct qala_store_counts {
     size_t units, groups, indicators, observations, revisions, batches;

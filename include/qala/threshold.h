@@ -60,14 +60,16 @@ typedef struct qala_threshold {
     const char *set;          /* the set's name, e.g. "qala-default" */
     size_t indicator;         /* index in the framework */
     qala_transform transform;
-    int k;                    /* periods for average/change (>= 1) */
-    size_t denominator;       /* framework index, for QALA_TRANSFORM_PER_DENOMINATOR */
+    int k;                    /* periods for average/change (>= 1); 1 for the other transforms */
+    size_t denominator;       /* framework index, for QALA_TRANSFORM_PER_DENOMINATOR;
+                                 SIZE_MAX otherwise */
     double scale;             /* multiplier for per_denominator (e.g. 1000); 1 otherwise */
     const char *group_basis;  /* group code for ratio_group_median ("" = the unit's first group among `groups`) */
     qala_bad_side side;
     /* One-sided: warning and crisis on the bad side (for QALA_BAD_LOW crisis <= warning,
      * for QALA_BAD_HIGH crisis >= warning). A band: [warning, warning_high] is normal,
-     * [crisis, crisis_high] is at worst warning, outside it is crisis. */
+     * [crisis, crisis_high] is at worst warning, outside it is crisis. The high pair is
+     * NAN for one-sided thresholds. Zones at the boundaries: docs/thresholds.md. */
     double warning, crisis;
     double warning_high, crisis_high;
     int inclusive;            /* 1: reaching a boundary is already the worse zone */

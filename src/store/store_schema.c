@@ -137,8 +137,35 @@ static const char schema_v1[] =
     "CREATE INDEX observation_history_indicator ON observation_history(indicator_id);\n"
 ;
 
+/* Version 2: threshold files, and an analyst's reading of a flag (as the EU's in-depth reviews read the
+ * scoreboard): a verdict and a note on a unit × indicator × period, with author and time.
+ * Rows are never updated: the latest per key is the reading in force, earlier ones are
+ * its history. */
+static const char schema_v2[] =
+    "CREATE TABLE annotations(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  unit_id INTEGER NOT NULL REFERENCES units(id),\n"
+    "  indicator_id INTEGER NOT NULL REFERENCES indicators(id),\n"
+    "  period INTEGER NOT NULL,\n"
+    "  verdict TEXT NOT NULL CHECK(verdict IN ('confirmed', 'dismissed', 'watch')),\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  author TEXT NOT NULL CHECK(author <> ''),\n"
+    "  created_at TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE INDEX annotations_key ON annotations(unit_id, indicator_id, period, id);\n"
+    /* Threshold files as imported (checked against the framework and registry first);
+     * parsed again when loaded, so the file is the single source of each set. */
+    "CREATE TABLE threshold_files(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  label TEXT NOT NULL UNIQUE CHECK(label <> ''),\n"
+    "  sha256 TEXT NOT NULL CHECK(length(sha256) = 64),\n"
+    "  content TEXT NOT NULL,\n"
+    "  imported_at TEXT NOT NULL\n"
+    ") STRICT;\n";
+
 const char *const qala_store__migrations[] = {
     schema_v1,
+    schema_v2,
 };
 const int qala_store__migration_count =
     (int)(sizeof qala_store__migrations / sizeof qala_store__migrations[0]);
