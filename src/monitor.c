@@ -324,8 +324,7 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
             int32_t lo = (int64_t)hi - back < c->glo[f] ? c->glo[f] : (int32_t)(hi - back);
             qala_monitor__span sp = {f, lo, (size_t)(hi - lo + 1)};
             qala_monitor__transform(c, t, &sp, ureg);
-            qala_monitor__evaluate(c, t, &sp, sp.len - 1);
-            qala_monitor__fill_row(c, t, &sp, sp.len - 1, u, P, r, (*row)++);
+            qala_monitor__row(c, t, &sp, sp.len - 1, u, P, r, (*row)++);
             continue;
         }
         if (rs == re)
@@ -360,15 +359,18 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
             }
             sp[f] = (qala_monitor__span){f, lo, (size_t)(hi - lo + 1)};
             qala_monitor__transform(c, t, &sp[f], ureg);
-            qala_monitor__evaluate(c, t, &sp[f], 0);
+        }
+        if (t->simple && (mask & (mask - 1)) == 0) { /* every observation, one frequency */
+            *row = qala_monitor__rows(c, t, &sp[qala_monitor__freq(c->per[rs])], rs, re, u, r, *row);
+            continue;
         }
         for (size_t j = rs; j < re; j++) {
             qala_period p = c->per[j];
             if (!t->simple && !applies(c, t, ureg, p))
                 continue;
             int f = qala_monitor__freq(p);
-            qala_monitor__fill_row(c, t, &sp[f], (size_t)(qala_monitor__ordinal(p) - sp[f].lo), u, p,
-                                   r, (*row)++);
+            qala_monitor__row(c, t, &sp[f], (size_t)(qala_monitor__ordinal(p) - sp[f].lo), u, p, r,
+                              (*row)++);
         }
     }
 }
@@ -418,10 +420,6 @@ static void ctx_free(qala_monitor__ctx *c)
         qala_mem__free(c->sd[f]);
         qala_mem__free(c->st[f]);
         qala_mem__free(c->sz[f]);
-        qala_mem__free(c->sb[f]);
-        qala_mem__free(c->sr[f]);
-        qala_mem__free(c->ss[f]);
-        qala_mem__free(c->sq[f]);
     }
 }
 
@@ -468,15 +466,12 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
         c.sd[f] = qala_mem__malloc(len * sizeof(double));
         c.st[f] = qala_mem__malloc(len * sizeof(double));
         c.sz[f] = qala_mem__malloc(len);
-        c.sb[f] = qala_mem__malloc(len * sizeof(double));
-        c.sr[f] = qala_mem__malloc(len);
-        c.ss[f] = qala_mem__malloc(len);
-        c.sq[f] = qala_mem__malloc(len * sizeof(int32_t));
-        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f] || !c.sb[f] || !c.sr[f] || !c.ss[f] || !c.sq[f]) {
+        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f]) {
             st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's series");
             goto done;
         }
     }
+    qala_monitor__full_window(&c);
     size_t rows = 0;
     walk(&c, NULL, &rows);
     if (!(r = result_alloc(rows))) {

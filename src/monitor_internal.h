@@ -91,10 +91,7 @@ typedef struct qala_monitor__ctx {
      * zones of the transformed values */
     double *sx[QALA_MON_NFREQ], *sd[QALA_MON_NFREQ], *st[QALA_MON_NFREQ];
     uint8_t *sz[QALA_MON_NFREQ];
-    /* ... and per position: slope, trend, status, periods to breach */
-    double *sb[QALA_MON_NFREQ];
-    uint8_t *sr[QALA_MON_NFREQ], *ss[QALA_MON_NFREQ];
-    int32_t *sq[QALA_MON_NFREQ];
+    double full_mx, full_sxx; /* x mean and sum of squares of a full trend window */
 } qala_monitor__ctx;
 
 /* ---- tables (monitor_tables.c) ---- */
@@ -121,13 +118,17 @@ typedef struct qala_monitor__span {
  * transformed values. ureg: the unit's registry index (NOREG). */
 void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
                              const qala_monitor__span *sp, size_t ureg);
-/* After qala_monitor__transform: the slope, trend, status and projection of each
- * position from `from` to the span's end (c->sb/sr/ss/sq[f]). */
-void qala_monitor__evaluate(qala_monitor__ctx *c, const qala_monitor__th *t,
-                            const qala_monitor__span *sp, size_t from);
-/* Writes row `row` of r for position pos (period `period`) of the span evaluated. */
-void qala_monitor__fill_row(const qala_monitor__ctx *c, const qala_monitor__th *t,
-                            const qala_monitor__span *sp, size_t pos, uint32_t unit,
-                            qala_period period, qala_monitor_result *r, size_t row);
+/* Sets c->full_mx and c->full_sxx from options.trend_k. */
+void qala_monitor__full_window(qala_monitor__ctx *c);
+/* After qala_monitor__transform: writes row `row` of r for position pos (period
+ * `period`) of the span: the values, zone, distance, trend, status and projection. */
+void qala_monitor__row(const qala_monitor__ctx *c, const qala_monitor__th *t,
+                       const qala_monitor__span *sp, size_t pos, uint32_t unit,
+                       qala_period period, qala_monitor_result *r, size_t row);
+/* The same for every observation of the run [rs, re) (all of the span's frequency, in
+ * period order), from row `row` on; returns the next row. */
+size_t qala_monitor__rows(const qala_monitor__ctx *c, const qala_monitor__th *t,
+                          const qala_monitor__span *sp, size_t rs, size_t re, uint32_t unit,
+                          qala_monitor_result *r, size_t row);
 
 #endif

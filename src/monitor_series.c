@@ -149,7 +149,7 @@ void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
 
 /* Improving, stable or worsening for slope b, the mean of the window's points and the
  * last point present (which side of a band's middle the series is on). */
-static qala_trend classify(const qala_threshold *th, double b, double mean, double last,
+static inline qala_trend classify(const qala_threshold *th, double b, double mean, double last,
                            double tol)
 {
     if (fabs(b) <= tol * (mean == 0 ? 1 : fabs(mean)))
@@ -194,118 +194,124 @@ static int32_t project(const qala_threshold *th, double v, double b)
     return h < INT32_MAX ? (int32_t)h : -1;
 }
 
-void qala_monitor__evaluate(qala_monitor__ctx *c, const qala_monitor__th *t,
-                           const qala_monitor__span *sp, size_t from)
+void qala_monitor__full_window(qala_monitor__ctx *c)
+{
+    /* a full window (all trend_k points present) has the same n, x sum and sxx at every
+     * position: computed once, in the order the general path adds them, so that both
+     * paths give the same bits */
+    size_t tk = (size_t)c->opt->trend_k;
+    double mx = 0, sxx = 0;
+    for (size_t j = 0; j < tk; j++)
+        mx += (double)j;
+    mx /= (double)tk;
+    for (size_t j = 0; j < tk; j++) {
+        double dx = (double)j - mx;
+        sxx += dx * dx;
+    }
+    c->full_mx = mx;
+    c->full_sxx = sxx;
+}
+
+/* Row `row` of r: position pos of the span just transformed (period `period`). */
+static inline void row_at(const qala_monitor__ctx *c, const qala_monitor__th *t,
+                          const qala_monitor__span *sp, size_t pos, uint32_t unit,
+                          qala_period period, qala_monitor_result *r, size_t row)
 {
     const qala_threshold *th = t->th;
     int f = sp->f;
     const double *y = c->st[f];
     const uint8_t *zone = c->sz[f];
-    double *slope = c->sb[f];
-    uint8_t *trend = c->sr[f], *status = c->ss[f];
-    int32_t *ptb = c->sq[f];
     size_t tk = (size_t)c->opt->trend_k;
-    double tol = c->opt->stable_tolerance;
+    double v = y[pos], pct;
 
-    /* a full window (all trend_k points present): n, the x sum and sxx are the same
-     * for every position, computed once in the order the general path adds them, so
-     * that both paths give the same bits */
-    double full_mx = 0, full_sxx = 0;
-    for (size_t j = 0; j < tk; j++)
-        full_mx += (double)j;
-    full_mx /= (double)tk;
-    for (size_t j = 0; j < tk; j++) {
-        double dx = (double)j - full_mx;
-        full_sxx += dx * dx;
-    }
-    size_t missing = 0; /* NANs among positions pos - trend_k + 1 .. pos; it starts with
-                           from - trend_k, which the first step drops again */
-    for (size_t i = from >= tk ? from - tk : 0; i < from; i++)
-        missing += isnan(y[i]) != 0;
-
-    for (size_t pos = from; pos < sp->len; pos++) {
-        missing += isnan(y[pos]) != 0;
-        if (pos >= tk)
-            missing -= isnan(y[pos - tk]) != 0;
-        /* trend: OLS slope over positions pos - trend_k + 1 .. pos (points present),
-         * with x = 0 .. trend_k - 1 within the window (small numbers, exact sums) */
-        size_t lo = pos + 1 >= tk ? pos + 1 - tk : 0;
-        double n = 0, b = NAN, my = 0, last = NAN;
-        qala_trend tr = QALA_TREND_NONE;
-        if (pos + 1 >= tk && missing == 0) {
-            double sy = 0, sxy = 0;
-            for (size_t j = 0; j < tk; j++)
-                sy += y[lo + j];
-            n = (double)tk;
+    /* trend: OLS slope over positions pos - trend_k + 1 .. pos (points present), with
+     * x = 0 .. trend_k - 1 within the window (small numbers, exact sums) */
+    size_t lo = pos + 1 >= tk ? pos + 1 - tk : 0;
+    int full = pos + 1 >= tk;
+    for (size_t i = lo; full && i <= pos; i++)
+        full = !isnan(y[i]);
+    double n = 0, b = NAN, my = 0, last = NAN;
+    qala_trend tr = QALA_TREND_NONE;
+    if (full) {
+        double sy = 0, sxy = 0;
+        for (size_t j = 0; j < tk; j++)
+            sy += y[lo + j];
+        n = (double)tk;
+        my = sy / n;
+        for (size_t j = 0; j < tk; j++)
+            sxy += ((double)j - c->full_mx) * (y[lo + j] - my);
+        b = sxy / c->full_sxx;
+        tr = classify(th, b, my, y[pos], c->opt->stable_tolerance);
+    } else {
+        double x0 = (double)(pos + 1) - (double)tk; /* x of position i is i - x0 */
+        double sx = 0, sy = 0;
+        for (size_t i = lo; i <= pos; i++)
+            if (!isnan(y[i])) {
+                n++;
+                sx += (double)i - x0;
+                sy += y[i];
+                last = y[i];
+            }
+        if (n >= 2) {
+            double mx = sx / n, sxy = 0, sxx = 0;
             my = sy / n;
-            for (size_t j = 0; j < tk; j++)
-                sxy += ((double)j - full_mx) * (y[lo + j] - my);
-            b = sxy / full_sxx;
-            tr = classify(th, b, my, y[pos], tol);
-        } else {
-            double x0 = (double)(pos + 1) - (double)tk; /* x of position i is i - x0 */
-            double sx = 0, sy = 0;
             for (size_t i = lo; i <= pos; i++)
                 if (!isnan(y[i])) {
-                    n++;
-                    sx += (double)i - x0;
-                    sy += y[i];
-                    last = y[i];
+                    double dx = ((double)i - x0) - mx;
+                    sxy += dx * (y[i] - my);
+                    sxx += dx * dx;
                 }
-            if (n >= 2) {
-                double mx = sx / n, sxy = 0, sxx = 0;
-                my = sy / n;
-                for (size_t i = lo; i <= pos; i++)
-                    if (!isnan(y[i])) {
-                        double dx = ((double)i - x0) - mx;
-                        sxy += dx * (y[i] - my);
-                        sxx += dx * dx;
-                    }
-                b = sxy / sxx;
-                tr = classify(th, b, my, last, tol);
-            }
+            b = sxy / sxx;
+            tr = classify(th, b, my, last, c->opt->stable_tolerance);
         }
-        slope[pos] = b;
-        trend[pos] = (uint8_t)tr;
-
-        /* status against the previous period's zone under the same threshold */
-        qala_zone z = (qala_zone)zone[pos];
-        qala_breach_status st = QALA_BREACH_NONE;
-        int32_t q = -1;
-        if (z == QALA_ZONE_WARNING || z == QALA_ZONE_CRISIS) {
-            qala_zone zp = pos > 0 ? (qala_zone)zone[pos - 1] : QALA_ZONE_NO_DATA;
-            if (zp == QALA_ZONE_NO_DATA || zp == QALA_ZONE_NORMAL)
-                st = QALA_BREACH_NEW;
-            else if (z > zp || (z == zp && tr == QALA_TREND_WORSENING))
-                st = QALA_BREACH_AGGRAVATING;
-            else if (z < zp || (z == zp && tr == QALA_TREND_IMPROVING))
-                st = QALA_BREACH_UNWINDING;
-            else
-                st = QALA_BREACH_PERSISTENT;
-        } else if (z == QALA_ZONE_NORMAL && tk >= 3 && n >= 3) {
-            q = project(th, y[pos], b);
-        }
-        status[pos] = (uint8_t)st;
-        ptb[pos] = q;
     }
-}
 
-void qala_monitor__fill_row(const qala_monitor__ctx *c, const qala_monitor__th *t,
-                            const qala_monitor__span *sp, size_t pos, uint32_t unit,
-                            qala_period period, qala_monitor_result *r, size_t row)
-{
-    int f = sp->f;
-    double v = c->st[f][pos], pct;
+    /* status against the previous period's zone under the same threshold */
+    qala_zone z = (qala_zone)zone[pos];
+    qala_breach_status st = QALA_BREACH_NONE;
+    int32_t q = -1;
+    if (z == QALA_ZONE_WARNING || z == QALA_ZONE_CRISIS) {
+        qala_zone zp = pos > 0 ? (qala_zone)zone[pos - 1] : QALA_ZONE_NO_DATA;
+        if (zp == QALA_ZONE_NO_DATA || zp == QALA_ZONE_NORMAL)
+            st = QALA_BREACH_NEW;
+        else if (z > zp || (z == zp && tr == QALA_TREND_WORSENING))
+            st = QALA_BREACH_AGGRAVATING;
+        else if (z < zp || (z == zp && tr == QALA_TREND_IMPROVING))
+            st = QALA_BREACH_UNWINDING;
+        else
+            st = QALA_BREACH_PERSISTENT;
+    } else if (z == QALA_ZONE_NORMAL && tk >= 3 && n >= 3) {
+        q = project(th, v, b);
+    }
+
     r->unit[row] = unit;
     r->threshold[row] = t->index;
     r->period[row] = period;
     r->value[row] = c->sx[f][pos];
     r->transformed[row] = v;
-    r->zone[row] = c->sz[f][pos];
-    r->distance[row] = qala_threshold_distance(t->th, v, &pct);
+    r->zone[row] = (uint8_t)z;
+    r->distance[row] = qala_threshold_distance(th, v, &pct);
     r->distance_pct[row] = pct;
-    r->slope[row] = c->sb[f][pos];
-    r->trend[row] = c->sr[f][pos];
-    r->status[row] = c->ss[f][pos];
-    r->periods_to_breach[row] = c->sq[f][pos];
+    r->slope[row] = b;
+    r->trend[row] = (uint8_t)tr;
+    r->status[row] = (uint8_t)st;
+    r->periods_to_breach[row] = q;
+}
+
+void qala_monitor__row(const qala_monitor__ctx *c, const qala_monitor__th *t,
+                       const qala_monitor__span *sp, size_t pos, uint32_t unit,
+                       qala_period period, qala_monitor_result *r, size_t row)
+{
+    row_at(c, t, sp, pos, unit, period, r, row);
+}
+
+size_t qala_monitor__rows(const qala_monitor__ctx *c, const qala_monitor__th *t,
+                          const qala_monitor__span *sp, size_t rs, size_t re, uint32_t unit,
+                          qala_monitor_result *r, size_t row)
+{
+    for (size_t j = rs; j < re; j++, row++) {
+        qala_period p = c->per[j];
+        row_at(c, t, sp, (size_t)(qala_monitor__ordinal(p) - sp->lo), unit, p, r, row);
+    }
+    return row;
 }
