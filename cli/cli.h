@@ -25,6 +25,7 @@ typedef struct cli_ctx {
     qala_store *store;
     qala_registry *reg;
     qala_framework *fw;
+    qala_thresholds *thresholds; /* cli_load_thresholds() */
 } cli_ctx;
 
 /* ---- options ---- */
@@ -104,5 +105,13 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
 int cmd_man(cli_ctx *ctx, int argc, char **argv);
+int cmd_thresholds(cli_ctx *ctx, int argc, char **argv);
+int cmd_monitor(cli_ctx *ctx, int argc, char **argv);
+int cmd_alerts(cli_ctx *ctx, int argc, char **argv);
+int cmd_annotate(cli_ctx *ctx, int argc, char **argv);
+
+/* The threshold sets kept in the database, or the embedded default set when none are
+ * (loads the registry and framework first). Returns an exit code. */
+int cli_load_thresholds(cli_ctx *ctx);
 
 #endif

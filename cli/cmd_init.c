@@ -1,5 +1,6 @@
-/* cli/cmd_init.c — `qala init`: a database with the embedded Kazakhstan registry and
- * indicator framework; also the summary that init, import and demo print.
+/* cli/cmd_init.c — `qala init`: a database with the embedded Kazakhstan registry,
+ * indicator framework and default threshold set; also the summary that init, import and
+ * demo print.
  */
 #include <string.h>
 
@@ -42,6 +43,17 @@ int cli_init_store(cli_ctx *ctx)
         st = qala_store_save_registry(ctx->store, reg);
     if (st == QALA_OK)
         st = qala_store_save_framework(ctx->store, fw);
+    /* the default threshold set, checked, kept as a threshold file of the database */
+    qala_thresholds *th = NULL;
+    size_t len;
+    const char *text = qala_default_data("thresholds/default.csv", &len);
+    if (st == QALA_OK)
+        st = qala_thresholds_new(&th);
+    if (st == QALA_OK && text)
+        st = qala_thresholds_load_csv(th, text, len, "thresholds/default.csv", fw, reg, f);
+    if (st == QALA_OK && text)
+        st = qala_store_save_threshold_file(ctx->store, "thresholds/default.csv", text, len);
+    qala_thresholds_free(th);
     int rc = EXIT_OK;
     if (st != QALA_OK) {
         cli_print_findings(ctx, f);

@@ -180,8 +180,10 @@ int cli_load(cli_ctx *ctx, unsigned what)
 
 void cli_unload(cli_ctx *ctx)
 {
+    qala_thresholds_free(ctx->thresholds);
     qala_registry_free(ctx->reg);
     qala_framework_free(ctx->fw);
+    ctx->thresholds = NULL;
     qala_store_close(ctx->store);
     ctx->reg = NULL;
     ctx->fw = NULL;

@@ -48,6 +48,33 @@ const cli_command cli_commands[] = {
      "  --indicator I     only indicator I (code); repeatable as I1,I2\n"
      "  --from P, --to P  period range (YYYY, YYYY-Qn, YYYY-MM)\n"
      "  --as-of DATE      values as they were known on DATE (revision history)\n"},
+    {"thresholds", cmd_thresholds, "list the threshold sets with each threshold's provenance, or keep a new set",
+     "[--set S] [--indicator I] | --load FILE...",
+     "  --set S           only thresholds of set S\n"
+     "  --indicator I     only thresholds of indicator I (code)\n"
+     "  --load FILE...    check threshold files and keep them in the database\n"},
+    {"monitor", cmd_monitor, "evaluate the thresholds: scoreboard, one unit's threats, or zones per group",
+     "[--period P] [--group G] [--region R] [--kind K] [--domain D] [--unit U] [--set S] [--by-group]",
+     "  --period P        the period (default: the latest one well covered by data)\n"
+     "  --group G         only members of group G\n"
+     "  --kind K          only units of kind K (region, city)\n"
+     "  --region R        only units in region R\n"
+     "  --domain D        only indicators of domain D\n"
+     "  --unit U          one unit: its breaches per domain and each threat\n"
+     "  --set S           only thresholds of set S\n"
+     "  --by-group        per group and indicator: how many members are in each zone\n"
+     "  --format csv|json every detail of every evaluation\n"},
+    {"alerts", cmd_alerts, "every breach, crisis and aggravating first",
+     "[--period P] [--all] [--group G] [--region R] [--kind K] [--domain D] [--unit U] [--set S]",
+     "  --period P        the period (default: as for monitor)\n"
+     "  --all             breaches of every period\n"
+     "  --group G, --region R, --kind K, --domain D, --unit U, --set S   filters, as for monitor\n"},
+    {"annotate", cmd_annotate, "record an analyst's reading of a flag (confirmed, dismissed, watch)",
+     "UNIT INDICATOR PERIOD --verdict V [--note TEXT] [--author NAME] | --list [--unit U]",
+     "  --verdict V       confirmed | dismissed | watch\n"
+     "  --note TEXT       why\n"
+     "  --author NAME     who (default: $QALA_AUTHOR, else $USER)\n"
+     "  --list            list the annotations (of --unit U)\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

@@ -420,6 +420,7 @@ static void ctx_free(qala_monitor__ctx *c)
         qala_mem__free(c->sd[f]);
         qala_mem__free(c->st[f]);
         qala_mem__free(c->sz[f]);
+        qala_mem__free(c->sb[f]);
     }
 }
 
@@ -445,6 +446,7 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
     c.ind = qala_dataset_indicators(ds);
     c.per = qala_dataset_periods(ds);
     c.val = qala_dataset_values(ds);
+    c.flag = qala_dataset_flags(ds);
     c.nunits = qala_dataset_unit_count(ds);
     c.ninds = qala_dataset_indicator_count(ds);
     if ((st = check_sorted(&c)) != QALA_OK || (st = map_units(&c, ds)) != QALA_OK ||
@@ -466,7 +468,8 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
         c.sd[f] = qala_mem__malloc(len * sizeof(double));
         c.st[f] = qala_mem__malloc(len * sizeof(double));
         c.sz[f] = qala_mem__malloc(len);
-        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f]) {
+        c.sb[f] = qala_mem__malloc(len);
+        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f] || !c.sb[f]) {
             st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's series");
             goto done;
         }

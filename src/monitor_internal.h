@@ -59,6 +59,7 @@ typedef struct qala_monitor__ctx {
     const uint32_t *unit, *ind;
     const qala_period *per;
     const double *val;
+    const uint8_t *flag;   /* qala_flag of each observation (break in series) */
     size_t nunits, ninds;
     size_t *ureg;          /* registry index of each dataset unit (NOREG) */
     uint32_t national;     /* dataset unit id of the national unit (NONE) */
@@ -91,6 +92,7 @@ typedef struct qala_monitor__ctx {
      * zones of the transformed values */
     double *sx[QALA_MON_NFREQ], *sd[QALA_MON_NFREQ], *st[QALA_MON_NFREQ];
     uint8_t *sz[QALA_MON_NFREQ];
+    uint8_t *sb[QALA_MON_NFREQ]; /* 1 where the level is flagged as a break in series */
     double full_mx, full_sxx; /* x mean and sum of squares of a full trend window */
 } qala_monitor__ctx;
 

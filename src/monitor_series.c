@@ -40,19 +40,40 @@ qala_period qala_monitor__period_add(qala_period t, int k)
     return qala_monitor__period_of((qala_frequency)qala_monitor__freq(t), qala_monitor__ordinal(t) + k);
 }
 
-/* Lays the values of the run [rs, re) that have frequency f over dst[0..len). */
-static void place(double *dst, const qala_monitor__ctx *c, size_t rs, size_t re, int f,
-                  int32_t lo, size_t len)
+/* Lays the values of the run [rs, re) that have frequency f over dst[0..len); when
+ * breaks is not NULL, marks there the positions flagged as a break in series. */
+static void place(double *dst, uint8_t *breaks, const qala_monitor__ctx *c, size_t rs, size_t re,
+                  int f, int32_t lo, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         dst[i] = NAN;
+    if (breaks)
+        memset(breaks, 0, len);
     for (size_t j = rs; j < re; j++) {
         qala_period p = c->per[j];
         if (qala_monitor__freq(p) != f)
             continue;
         int64_t pos = (int64_t)qala_monitor__ordinal(p) - lo;
-        if (pos >= 0 && (size_t)pos < len)
+        if (pos >= 0 && (size_t)pos < len) {
             dst[pos] = c->val[j];
+            if (breaks)
+                breaks[pos] = c->flag[j] == QALA_FLAG_BREAK;
+        }
+    }
+}
+
+/* A k-period window ending at i spans a break in series when a period after its first
+ * one (i-k+1 .. i for a change from i-k; i-k+2 .. i for an average of i-k+1 .. i) is
+ * flagged: the figures before and after measure different things (a new territory, a
+ * census rebasing), so the transform is "no data" there rather than a false alarm. */
+static void blank_across_breaks(double *y, const uint8_t *breaks, size_t len, size_t first_after)
+{
+    size_t last_break = SIZE_MAX; /* the latest flagged position seen */
+    for (size_t i = 0; i < len; i++) {
+        if (breaks[i])
+            last_break = i;
+        if (last_break != SIZE_MAX && i - last_break < first_after)
+            y[i] = NAN;
     }
 }
 
@@ -82,7 +103,8 @@ void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
     size_t rs = 0, re = 0;
     if (t->ind != QALA_MON_NONE)
         rs = c->run_start[t->ind], re = c->run_end[t->ind];
-    place(x, c, rs, re, f, sp->lo, len);
+    uint8_t *brk = c->sb[f];
+    place(x, brk, c, rs, re, f, sp->lo, len);
     size_t k = th->k > 0 ? (size_t)th->k : 1;
 
     switch (th->transform) {
@@ -92,9 +114,9 @@ void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
     case QALA_TRANSFORM_PER_DENOMINATOR: {
         double *d = c->sd[f];
         if (t->den == QALA_MON_NONE)
-            place(d, c, 0, 0, f, sp->lo, len);
+            place(d, NULL, c, 0, 0, f, sp->lo, len);
         else
-            place(d, c, c->run_start[t->den], c->run_end[t->den], f, sp->lo, len);
+            place(d, NULL, c, c->run_start[t->den], c->run_end[t->den], f, sp->lo, len);
         for (size_t i = 0; i < len; i++)
             y[i] = d[i] != 0 ? x[i] / d[i] * th->scale : NAN; /* NAN d gives NAN */
         break;
@@ -110,16 +132,20 @@ void qala_monitor__transform(qala_monitor__ctx *c, const qala_monitor__th *t,
                 s += x[j];
             y[i] = s / (double)k;
         }
+        if (k > 1)
+            blank_across_breaks(y, brk, len, k - 1);
         break;
     case QALA_TRANSFORM_CHANGE_POINTS:
         for (size_t i = 0; i < len; i++)
             y[i] = i >= k ? x[i] - x[i - k] : NAN;
+        blank_across_breaks(y, brk, len, k);
         break;
     case QALA_TRANSFORM_CHANGE_PERCENT:
         for (size_t i = 0; i < len; i++) {
             double b = i >= k ? x[i - k] : NAN;
             y[i] = b != 0 ? (x[i] / b - 1) * 100 : NAN;
         }
+        blank_across_breaks(y, brk, len, k);
         break;
     case QALA_TRANSFORM_RATIO_NATIONAL: {
         if (t->nat_slot == QALA_MON_NONE) {

@@ -199,3 +199,38 @@ Test(monitor_transform, period_arithmetic_wraps_years)
     cr_assert(!qala_monitor__period_valid(Y(1899)));
     cr_assert(!qala_monitor__period_valid(Y(2101)));
 }
+
+/* A break in series (flag "break" on the first period measured the new way, e.g. after
+ * a region was split) makes every change or average whose window spans it "no data":
+ * comparing figures of different territories would raise false alarms. */
+Test(monitor_transform, changes_and_averages_across_a_break_in_series_are_no_data)
+{
+    fx f;
+    fx_init(&f);
+    uint32_t u, ind;
+    cr_assert_eq(qala_dataset_intern_unit(f.ds, "NP", &u), QALA_OK);
+    cr_assert_eq(qala_dataset_intern_indicator(f.ds, "POP", &ind), QALA_OK);
+    /* 2018..2024: 100 101 102 60(break) 61 62 63 */
+    const double v[] = {100, 101, 102, 60, 61, 62, 63};
+    for (int i = 0; i < 7; i++)
+        cr_assert_eq(qala_dataset_append(f.ds, u, ind, Y(2018 + i), v[i], i == 3 ? QALA_FLAG_BREAK : QALA_FLAG_NONE, 0),
+                     QALA_OK);
+    qala_threshold c1 = fx_th_any(I_POP, QALA_TRANSFORM_CHANGE_POINTS, 1);
+    qala_threshold c2 = fx_th_any(I_POP, QALA_TRANSFORM_CHANGE_PERCENT, 2);
+    qala_threshold a3 = fx_th_any(I_POP, QALA_TRANSFORM_AVERAGE, 3);
+    qala_threshold lv = fx_th_any(I_POP, QALA_TRANSFORM_LEVEL, 1);
+    uint32_t t1 = fx_add(&f, &c1), t2 = fx_add(&f, &c2), t3 = fx_add(&f, &a3), tl = fx_add(&f, &lv);
+    fx_run_ok(&f);
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", t1, Y(2020))], 1);       /* 102-101 */
+    cr_assert(isnan(f.r->transformed[fx_row_ok(&f, "NP", t1, Y(2021))]));     /* 60-102 spans the break */
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", t1, Y(2022))], 1);       /* 61-60, both after */
+    cr_assert(isnan(f.r->transformed[fx_row_ok(&f, "NP", t2, Y(2021))]));     /* from 2019 */
+    cr_assert(isnan(f.r->transformed[fx_row_ok(&f, "NP", t2, Y(2022))]));     /* from 2020 */
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", t2, Y(2023))], 100.0 * (62.0 / 60.0 - 1)); /* 3.3333 */
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", t3, Y(2020))], 101);     /* (100+101+102)/3 */
+    cr_assert(isnan(f.r->transformed[fx_row_ok(&f, "NP", t3, Y(2021))]));     /* 2019..2021 */
+    cr_assert(isnan(f.r->transformed[fx_row_ok(&f, "NP", t3, Y(2022))]));     /* 2020..2022 */
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", t3, Y(2023))], 61);      /* (60+61+62)/3: starts at the break */
+    assert_near(f.r->transformed[fx_row_ok(&f, "NP", tl, Y(2021))], 60);      /* the level itself is kept */
+    fx_free(&f);
+}
