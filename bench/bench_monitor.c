@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -53,6 +54,9 @@ int main(int argc, char **argv)
     long n = argc > 1 ? atol(argv[1]) : 10000, k = argc > 2 ? atol(argv[2]) : 100;
     long years = argc > 3 ? atol(argv[3]) : 20, seed = argc > 4 ? atol(argv[4]) : 42;
     long reps = argc > 5 ? atol(argv[5]) : 3;
+    /* "all": every result column; "zones": zone, trend, status and projection only */
+    int zones_only = argc > 6 && strcmp(argv[6], "zones") == 0;
+    int threads = argc > 7 ? atoi(argv[7]) : 1; /* 0: one per CPU */
     if (n < 1 || k < 1 || k > 999 || years < 1 || years > 100 || reps < 1) {
         fprintf(stderr, "usage: bench_monitor [N K T SEED REPS] (K <= 999, T <= 100)\n");
         return 2;
@@ -108,6 +112,9 @@ int main(int argc, char **argv)
             }
     }
     qala_monitor_options opt = QALA_MONITOR_OPTIONS_INIT;
+    if (zones_only)
+        opt.columns = 0;
+    opt.threads = threads;
     qala_monitor_result *r = NULL;
     double secs = INFINITY, user = 0, sys = 0;
     for (long rep = 0; rep < reps; rep++) {
@@ -138,6 +145,7 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("observations=%zu\n", qala_dataset_size(ds));
     printf("evaluations=%zu\n", r->n);
+    printf("threads=%d\n", threads);
     printf("qala_seconds=%.3f\n", secs);
     printf("qala_evaluations_per_second=%.0f\n", (double)r->n / secs);
     printf("qala_user_seconds=%.3f\n", user);

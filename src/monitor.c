@@ -18,7 +18,9 @@
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <sys/mman.h>
 
@@ -56,10 +58,13 @@ static void huge_pages(void *p, size_t len)
 #endif
 }
 
-/* One block: the struct, then the 8-, 4- and 1-byte columns. NULL when too large. */
-static qala_monitor_result *result_alloc(size_t n)
+/* One block: the struct, then the 8-, 4- and 1-byte columns (the optional ones only
+ * when asked for). NULL when too large. */
+static qala_monitor_result *result_alloc(size_t n, unsigned columns)
 {
-    const size_t row = 5 * sizeof(double) + 4 * sizeof(uint32_t) + 3;
+    size_t doubles = (columns & QALA_MONITOR_VALUES ? 2 : 0) + (columns & QALA_MONITOR_DISTANCES ? 2 : 0) +
+                     (columns & QALA_MONITOR_SLOPES ? 1 : 0);
+    const size_t row = doubles * sizeof(double) + 4 * sizeof(uint32_t) + 3;
     const size_t head = (sizeof(qala_monitor_result) + 7) & ~(size_t)7;
     if (n > (SIZE_MAX - head - 8) / row)
         return NULL;
@@ -68,13 +73,19 @@ static qala_monitor_result *result_alloc(size_t n)
         return NULL;
     huge_pages(b, head + n * row);
     qala_monitor_result *r = (qala_monitor_result *)b;
+    memset(r, 0, sizeof *r);
     char *p = b + head;
     r->n = n;
-    r->value = (double *)p, p += n * sizeof(double);
-    r->transformed = (double *)p, p += n * sizeof(double);
-    r->distance = (double *)p, p += n * sizeof(double);
-    r->distance_pct = (double *)p, p += n * sizeof(double);
-    r->slope = (double *)p, p += n * sizeof(double);
+    if (columns & QALA_MONITOR_VALUES) {
+        r->value = (double *)p, p += n * sizeof(double);
+        r->transformed = (double *)p, p += n * sizeof(double);
+    }
+    if (columns & QALA_MONITOR_DISTANCES) {
+        r->distance = (double *)p, p += n * sizeof(double);
+        r->distance_pct = (double *)p, p += n * sizeof(double);
+    }
+    if (columns & QALA_MONITOR_SLOPES)
+        r->slope = (double *)p, p += n * sizeof(double);
     r->unit = (uint32_t *)p, p += n * sizeof(uint32_t);
     r->threshold = (uint32_t *)p, p += n * sizeof(uint32_t);
     r->period = (qala_period *)p, p += n * sizeof(qala_period);
@@ -90,6 +101,8 @@ static qala_status check_options(const qala_monitor_options *o)
     if (o->version != QALA_MONITOR_OPTIONS_VERSION)
         return qala_err__set(QALA_EINVAL, "monitor options version %u: expected %d",
                              o->version, QALA_MONITOR_OPTIONS_VERSION);
+    if (o->columns & ~(unsigned)QALA_MONITOR_ALL_COLUMNS)
+        return qala_err__set(QALA_EINVAL, "columns %#x: expected QALA_MONITOR_* flags", o->columns);
     if (o->trend_k < 2)
         return qala_err__set(QALA_EINVAL, "trend_k %d: expected at least 2 periods", o->trend_k);
     if (!(o->stable_tolerance >= 0) || isinf(o->stable_tolerance))
@@ -375,19 +388,18 @@ static void unit_rows(qala_monitor__ctx *c, uint32_t u, qala_monitor_result *r, 
     }
 }
 
-/* Both passes over the units: the runs of each unit's block are indexed, its rows
- * counted or written, and the index cleared again. */
-static void walk(qala_monitor__ctx *c, qala_monitor_result *r, size_t *row)
+/* Both passes over the units of observations [b, end) (whole units): the runs of each
+ * unit's block are indexed, its rows counted or written, and the index cleared again. */
+static void walk(qala_monitor__ctx *c, size_t b, size_t end, qala_monitor_result *r, size_t *row)
 {
-    size_t b = 0;
-    while (b < c->n) {
+    while (b < end) {
         uint32_t u = c->unit[b];
         size_t e = b;
-        while (e < c->n && c->unit[e] == u) {
+        while (e < end && c->unit[e] == u) {
             uint32_t k = c->ind[e];
             size_t s = e;
             uint8_t mask = 0;
-            for (; e < c->n && c->unit[e] == u && c->ind[e] == k; e++)
+            for (; e < end && c->unit[e] == u && c->ind[e] == k; e++)
                 mask |= (uint8_t)(1u << qala_monitor__freq(c->per[e]));
             c->run_start[k] = s;
             c->run_end[k] = e;
@@ -401,6 +413,103 @@ static void walk(qala_monitor__ctx *c, qala_monitor_result *r, size_t *row)
     }
 }
 
+/* The per-worker part of a context: the run index and the series scratch. */
+static qala_status scratch_alloc(qala_monitor__ctx *c)
+{
+    c->run_start = qala_mem__calloc(c->ninds + 1, sizeof *c->run_start);
+    c->run_end = qala_mem__calloc(c->ninds + 1, sizeof *c->run_end);
+    c->run_freq = qala_mem__calloc(c->ninds + 1, 1);
+    if (!c->run_start || !c->run_end || !c->run_freq)
+        return qala_err__set(QALA_ENOMEM, "out of memory for the monitor's index");
+    for (int f = 0; f < QALA_MON_NFREQ; f++) {
+        size_t len = c->glo[f] <= c->ghi[f] ? (size_t)(c->ghi[f] - c->glo[f] + 1) : 1;
+        c->sx[f] = qala_mem__malloc(len * sizeof(double));
+        c->sd[f] = qala_mem__malloc(len * sizeof(double));
+        c->st[f] = qala_mem__malloc(len * sizeof(double));
+        c->sz[f] = qala_mem__malloc(len);
+        c->sb[f] = qala_mem__malloc(len);
+        if (!c->sx[f] || !c->sd[f] || !c->st[f] || !c->sz[f] || !c->sb[f])
+            return qala_err__set(QALA_ENOMEM, "out of memory for the monitor's series");
+    }
+    return QALA_OK;
+}
+
+static void scratch_free(qala_monitor__ctx *c)
+{
+    qala_mem__free(c->run_start);
+    qala_mem__free(c->run_end);
+    qala_mem__free(c->run_freq);
+    c->run_start = c->run_end = NULL;
+    c->run_freq = NULL;
+    for (int f = 0; f < QALA_MON_NFREQ; f++) {
+        qala_mem__free(c->sx[f]);
+        qala_mem__free(c->sd[f]);
+        qala_mem__free(c->st[f]);
+        qala_mem__free(c->sz[f]);
+        qala_mem__free(c->sb[f]);
+        c->sx[f] = c->sd[f] = c->st[f] = NULL;
+        c->sz[f] = c->sb[f] = NULL;
+    }
+}
+
+/* ---- workers: the units split into contiguous ranges, one thread each ----
+ * The count pass gives each range its number of rows, so each worker writes its rows
+ * at a known offset: the result is the same, byte for byte, whatever the thread count.
+ * Workers only read shared state and write their own rows; all allocation happens on
+ * the calling thread. */
+typedef struct worker {
+    qala_monitor__ctx c; /* a copy sharing the read-only tables, with its own scratch */
+    size_t b, e;         /* observations [b, e): whole units */
+    size_t rows, first;  /* rows counted; where its rows start */
+    qala_monitor_result *r;
+} worker;
+
+static void *count_rows(void *arg)
+{
+    worker *w = arg;
+    w->rows = 0;
+    walk(&w->c, w->b, w->e, NULL, &w->rows);
+    return NULL;
+}
+
+static void *fill_rows(void *arg)
+{
+    worker *w = arg;
+    size_t row = w->first;
+    walk(&w->c, w->b, w->e, w->r, &row);
+    assert(row == w->first + w->rows); /* both passes go through unit_rows */
+    return NULL;
+}
+
+/* Runs fn on every worker, workers 1.. on threads of their own and worker 0 here. A
+ * thread that can't be started runs here too, after the others. */
+static void run_workers(worker *w, size_t n, void *(*fn)(void *))
+{
+    pthread_t tid[QALA_MON_MAX_THREADS];
+    int started[QALA_MON_MAX_THREADS] = {0};
+    for (size_t i = 1; i < n; i++)
+        started[i] = pthread_create(&tid[i], NULL, fn, &w[i]) == 0;
+    fn(&w[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            fn(&w[i]);
+    }
+}
+
+/* How many workers for n observations: the option, or one per online CPU; no more than
+ * one per 65,536 observations (threads cost more than they bring below that). */
+static size_t worker_count(const qala_monitor__ctx *c)
+{
+    long want = c->opt->threads > 0 ? c->opt->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t by_size = c->n / 65536 + 1;
+    size_t k = want > 0 ? (size_t)want : 1;
+    if (k > by_size)
+        k = by_size;
+    return k > QALA_MON_MAX_THREADS ? QALA_MON_MAX_THREADS : k;
+}
+
 static void ctx_free(qala_monitor__ctx *c)
 {
     qala_mem__free(c->ureg);
@@ -412,16 +521,7 @@ static void ctx_free(qala_monitor__ctx *c)
     qala_mem__free(c->pair_group);
     qala_mem__free(c->pair_ind);
     qala_mem__free(c->med);
-    qala_mem__free(c->run_start);
-    qala_mem__free(c->run_end);
-    qala_mem__free(c->run_freq);
-    for (int f = 0; f < QALA_MON_NFREQ; f++) {
-        qala_mem__free(c->sx[f]);
-        qala_mem__free(c->sd[f]);
-        qala_mem__free(c->st[f]);
-        qala_mem__free(c->sz[f]);
-        qala_mem__free(c->sb[f]);
-    }
+    scratch_free(c);
 }
 
 qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset *ds,
@@ -431,6 +531,8 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
     static const qala_monitor_options defaults = QALA_MONITOR_OPTIONS_INIT;
     qala_monitor__ctx c = {0};
     qala_monitor_result *r = NULL;
+    worker *w = NULL;
+    size_t nw = 0;
     qala_status st;
     if (!out)
         return qala_err__set(QALA_EINVAL, "qala_monitor_evaluate: out is NULL");
@@ -455,41 +557,58 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
     qala_monitor__columns(&c);
     if ((st = qala_monitor__tables(&c)) != QALA_OK)
         goto done;
-    c.run_start = qala_mem__calloc(c.ninds + 1, sizeof *c.run_start);
-    c.run_end = qala_mem__calloc(c.ninds + 1, sizeof *c.run_end);
-    c.run_freq = qala_mem__calloc(c.ninds + 1, 1);
-    if (!c.run_start || !c.run_end || !c.run_freq) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's index");
+    if ((st = scratch_alloc(&c)) != QALA_OK)
+        goto done;
+    qala_monitor__full_window(&c);
+
+    /* split the observations into nw ranges of whole units */
+    nw = worker_count(&c);
+    w = qala_mem__calloc(nw, sizeof *w);
+    if (!w) {
+        st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's workers");
         goto done;
     }
-    for (int f = 0; f < QALA_MON_NFREQ; f++) {
-        size_t len = c.glo[f] <= c.ghi[f] ? (size_t)(c.ghi[f] - c.glo[f] + 1) : 1;
-        c.sx[f] = qala_mem__malloc(len * sizeof(double));
-        c.sd[f] = qala_mem__malloc(len * sizeof(double));
-        c.st[f] = qala_mem__malloc(len * sizeof(double));
-        c.sz[f] = qala_mem__malloc(len);
-        c.sb[f] = qala_mem__malloc(len);
-        if (!c.sx[f] || !c.sd[f] || !c.st[f] || !c.sz[f] || !c.sb[f]) {
-            st = qala_err__set(QALA_ENOMEM, "out of memory for the monitor's series");
-            goto done;
+    for (size_t i = 0; i < nw; i++) {
+        w[i].c = c;
+        if (i > 0) {
+            w[i].c.run_start = w[i].c.run_end = NULL;
+            w[i].c.run_freq = NULL;
+            for (int f = 0; f < QALA_MON_NFREQ; f++) {
+                w[i].c.sx[f] = w[i].c.sd[f] = w[i].c.st[f] = NULL;
+                w[i].c.sz[f] = w[i].c.sb[f] = NULL;
+            }
+            if ((st = scratch_alloc(&w[i].c)) != QALA_OK)
+                goto done;
         }
+        size_t b = i == 0 ? 0 : w[i - 1].e, e = i + 1 == nw ? c.n : c.n / nw * (i + 1);
+        if (e < b)
+            e = b;
+        while (e > 0 && e < c.n && c.unit[e] == c.unit[e - 1])
+            e++; /* to the end of the unit */
+        w[i].b = b;
+        w[i].e = e;
     }
-    qala_monitor__full_window(&c);
+    run_workers(w, nw, count_rows);
     size_t rows = 0;
-    walk(&c, NULL, &rows);
-    if (!(r = result_alloc(rows))) {
+    for (size_t i = 0; i < nw; i++) {
+        w[i].first = rows;
+        rows += w[i].rows;
+    }
+    if (!(r = result_alloc(rows, c.opt->columns))) {
         st = qala_err__set(QALA_ENOMEM, "out of memory for %zu monitoring rows", rows);
         goto done;
     }
-    size_t filled = 0;
-    walk(&c, r, &filled);
-    assert(filled == rows); /* both passes go through unit_rows */
-    (void)filled;
+    for (size_t i = 0; i < nw; i++)
+        w[i].r = r;
+    run_workers(w, nw, fill_rows);
     *out = r;
     r = NULL;
     st = QALA_OK;
 done:
     qala_monitor_result_free(r);
+    for (size_t i = 1; w && i < nw; i++)
+        scratch_free(&w[i].c);
+    qala_mem__free(w);
     ctx_free(&c);
     return st;
 }

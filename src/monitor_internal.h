@@ -19,6 +19,7 @@
 #define QALA_MON_NONE ((uint32_t)UINT32_MAX)
 #define QALA_MON_NOREG ((size_t)SIZE_MAX)
 #define QALA_MON_NFREQ 3
+#define QALA_MON_MAX_THREADS 64
 
 /* ---- periods (monitor_series.c) ---- */
 /* 1 when p is a period of common.h's form with a year in 1900..2100. */

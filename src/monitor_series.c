@@ -248,7 +248,7 @@ static inline void row_at(const qala_monitor__ctx *c, const qala_monitor__th *t,
     const double *y = c->st[f];
     const uint8_t *zone = c->sz[f];
     size_t tk = (size_t)c->opt->trend_k;
-    double v = y[pos], pct;
+    double v = y[pos], pct = NAN;
 
     /* trend: OLS slope over positions pos - trend_k + 1 .. pos (points present), with
      * x = 0 .. trend_k - 1 within the window (small numbers, exact sums) */
@@ -313,12 +313,17 @@ static inline void row_at(const qala_monitor__ctx *c, const qala_monitor__th *t,
     r->unit[row] = unit;
     r->threshold[row] = t->index;
     r->period[row] = period;
-    r->value[row] = c->sx[f][pos];
-    r->transformed[row] = v;
+    if (r->value) {
+        r->value[row] = c->sx[f][pos];
+        r->transformed[row] = v;
+    }
     r->zone[row] = (uint8_t)z;
-    r->distance[row] = qala_threshold_distance(th, v, &pct);
-    r->distance_pct[row] = pct;
-    r->slope[row] = b;
+    if (r->distance) {
+        r->distance[row] = qala_threshold_distance(th, v, &pct);
+        r->distance_pct[row] = pct;
+    }
+    if (r->slope)
+        r->slope[row] = b;
     r->trend[row] = (uint8_t)tr;
     r->status[row] = (uint8_t)st;
     r->periods_to_breach[row] = q;

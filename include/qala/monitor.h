@@ -60,6 +60,15 @@ typedef enum qala_breach_status {
 const char *qala_trend_code(qala_trend t);
 const char *qala_breach_status_code(qala_breach_status s);
 
+/* Optional result columns (unit, threshold, period, zone, trend, status and
+ * periods_to_breach are always filled). */
+enum {
+    QALA_MONITOR_VALUES = 1u << 0,   /* value, transformed */
+    QALA_MONITOR_DISTANCES = 1u << 1, /* distance, distance_pct */
+    QALA_MONITOR_SLOPES = 1u << 2,   /* slope */
+    QALA_MONITOR_ALL_COLUMNS = 7u
+};
+
 typedef struct qala_monitor_options {
     unsigned version;         /* QALA_MONITOR_OPTIONS_VERSION */
     const char *national_unit; /* code of the unit whose values are national; NULL: the registry's country */
@@ -68,22 +77,26 @@ typedef struct qala_monitor_options {
     int trend_k;              /* periods for the trend and the projection (>= 2) */
     double stable_tolerance;  /* relative tolerance of a stable trend, per period */
     const char *set;          /* only thresholds of this set; NULL: all */
+    unsigned columns;         /* optional columns to fill (QALA_MONITOR_*); the others are NULL.
+                                 At 10^8 rows the unwanted columns cost more than the evaluation. */
+    int threads;              /* worker threads; 0: one per online CPU (fewer for small data).
+                                 The result is the same whatever the count. */
 } qala_monitor_options;
 
 #define QALA_MONITOR_OPTIONS_VERSION 1
-#define QALA_MONITOR_OPTIONS_INIT {QALA_MONITOR_OPTIONS_VERSION, NULL, 0, 3, 0.005, NULL}
+#define QALA_MONITOR_OPTIONS_INIT {QALA_MONITOR_OPTIONS_VERSION, NULL, 0, 3, 0.005, NULL, QALA_MONITOR_ALL_COLUMNS, 0}
 
 typedef struct qala_monitor_result {
     size_t n;
     uint32_t *unit;          /* dataset unit id */
     uint32_t *threshold;     /* index in the qala_thresholds */
     qala_period *period;
-    double *value;           /* the level x_t (NAN when missing) */
-    double *transformed;     /* the transformed value (NAN: no data) */
+    double *value;           /* the level x_t (NAN when missing); QALA_MONITOR_VALUES */
+    double *transformed;     /* the transformed value (NAN: no data); QALA_MONITOR_VALUES */
     uint8_t *zone;           /* qala_zone */
-    double *distance;        /* see qala_threshold_distance */
-    double *distance_pct;
-    double *slope;           /* trend slope per period (NAN: none) */
+    double *distance;        /* see qala_threshold_distance; QALA_MONITOR_DISTANCES */
+    double *distance_pct;    /* QALA_MONITOR_DISTANCES */
+    double *slope;           /* trend slope per period (NAN: none); QALA_MONITOR_SLOPES */
     uint8_t *trend;          /* qala_trend */
     uint8_t *status;         /* qala_breach_status */
     int32_t *periods_to_breach; /* -1: none */
