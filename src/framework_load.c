@@ -58,27 +58,6 @@ static size_t stash(loader *ld, int k)
     return qala_table__stash(&ld->t, k, &ld->strs, &ld->failed);
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-    if (!s[0])
-        return 0;
-    long v = 0;
-    const char *p = (*s == '+' || *s == '-') ? s + 1 : s;
-    if (!*p)
-        return 0;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9' || v > 1000)
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    if (*s == '-')
-        v = -v;
-    if (v < lo || v > hi)
-        return 0;
-    *out = (int)v;
-    return 1;
-}
-
 static int stage_indicator(loader *ld, staged *row)
 {
     qala_table *t = &ld->t;
@@ -113,14 +92,14 @@ static int stage_indicator(loader *ld, staged *row)
     const char *dir = qala_table__text(t, I_DIRECTION, buf, sizeof buf, &col);
     if (!qala_table__required(t, I_DIRECTION, dir, col)) {
         ok = 0;
-    } else if (!parse_int(dir, -1, 1, &row->ind.direction) || row->ind.direction == 0) {
+    } else if (!qala_table__parse_int(dir, -1, 1, &row->ind.direction) || row->ind.direction == 0) {
         qala_reporter__add(r, ERR, t->line, col, "bad-direction",
                            "direction \"%s\" is not +1 (higher is better) or -1", dir);
         ok = 0;
     }
     const char *dec = qala_table__text(t, I_DECIMALS, buf, sizeof buf, &col);
     row->ind.decimals = 1;
-    if (dec[0] && !parse_int(dec, 0, 15, &row->ind.decimals)) {
+    if (dec[0] && !qala_table__parse_int(dec, 0, 15, &row->ind.decimals)) {
         qala_reporter__add(r, ERR, t->line, col, "bad-decimals",
                            "decimals \"%s\" is not a whole number from 0 to 15", dec);
         ok = 0;

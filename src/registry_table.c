@@ -111,6 +111,25 @@ int qala_table__next(qala_table *t)
     }
 }
 
+int qala_table__parse_int(const char *s, long lo, long hi, int *out)
+{
+    const char *p = (*s == '+' || *s == '-') ? s + 1 : s;
+    long v = 0;
+    if (!*p)
+        return 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 100000000)
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    if (*s == '-')
+        v = -v;
+    if (v < lo || v > hi)
+        return 0;
+    *out = (int)v;
+    return 1;
+}
+
 size_t qala_table__stash(const qala_table *t, int k, qala_buf *strs, qala_status *failed)
 {
     size_t len;

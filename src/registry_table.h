@@ -46,6 +46,10 @@ int qala_table__next(qala_table *t);
 /* Field of column k, trimmed (not NUL-terminated), "" when the column is absent; *col
  * is its 1-based position (0 when absent). */
 const char *qala_table__field(const qala_table *t, int k, size_t *len, long *col);
+/* A whole number from lo to hi in s ('+' or '-' sign, no spaces): 1 with *out set, 0
+ * when s is empty, not a whole number or out of range. */
+int qala_table__parse_int(const char *s, long lo, long hi, int *out);
+
 /* Appends field k (and a NUL) to strs; returns its offset there. On failure sets
  * *failed to QALA_ENOMEM (the loaders check once at the end of the row). */
 size_t qala_table__stash(const qala_table *t, int k, qala_buf *strs, qala_status *failed);

@@ -74,26 +74,6 @@ static void finding(loader *ld, qala_severity sev, long col, const char *rule, c
     qala_reporter__add(&ld->r, sev, ld->tab.line, col, rule, "%s", msg);
 }
 
-/* A whole number from lo to hi in s (no sign other than '-', no spaces). */
-static int parse_whole(const char *s, long lo, long hi, int *out)
-{
-    const char *p = *s == '-' ? s + 1 : s;
-    long v = 0;
-    if (!*p)
-        return 0;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9' || v > 100000)
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    if (*s == '-')
-        v = -v;
-    if (v < lo || v > hi)
-        return 0;
-    *out = (int)v;
-    return 1;
-}
-
 /* Resolves an indicator spelled in column k (a code or a name, as qala_framework_match
  * reads it). 0 with a finding when unknown or ambiguous. */
 static int read_indicator(loader *ld, int k, const char *what, size_t *out)
@@ -261,7 +241,7 @@ static int read_transform(loader *ld, staged *row)
     s = qala_table__text(&ld->tab, C_K, buf, sizeof buf, &col);
     if (!uses_k) {
         unused(ld, C_K, "average, change_points and change_percent", tr);
-    } else if (s[0] && !parse_whole(s, 1, K_MAX, &th->k)) {
+    } else if (s[0] && !qala_table__parse_int(s, 1, K_MAX, &th->k)) {
         finding(ld, ERR, col, "bad-k", "k \"%s\" is not a whole number of periods from 1 to %d",
                 s, K_MAX);
         ok = 0;
@@ -423,7 +403,7 @@ static int read_rest(loader *ld, staged *row)
     given(ld, C_VALID_FROM, &row->col_from);
     s = qala_table__text(t, C_YEAR, buf, sizeof buf, &col);
     th->year = 0;
-    if (s[0] && !parse_whole(s, 1, 9999, &th->year)) {
+    if (s[0] && !qala_table__parse_int(s, 1, 9999, &th->year)) {
         finding(ld, ERR, col, "bad-year", "year \"%s\" is not a year (expected e.g. 2021)", s);
         ok = 0;
     }
