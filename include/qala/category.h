@@ -13,8 +13,10 @@
  * each with a description, a source and a confidence mark.
  * An eligible unit is in category 1 when any category-1 trigger fires, else 2 when any
  * category-2 trigger fires, else 3 when at least one trigger could be evaluated, else
- * "no data" (0): a unit without figures is not declared stable. The rules that fired are
- * listed with each result.
+ * "no data" (0): a unit without figures is not declared stable. A rule set without any
+ * eligibility row makes every unit eligible. The rules that fired are listed with each
+ * result.
+ * Pointers returned are borrowed, valid until the rule collection is changed or freed.
  */
 #ifndef QALA_CATEGORY_H
 #define QALA_CATEGORY_H
@@ -62,8 +64,11 @@ typedef struct qala_rule {
     int k;
     size_t denominator;       /* framework index for per_denominator; SIZE_MAX otherwise */
     double scale;
-    const char *group;        /* group code (QALA_RULE_GROUP) */
-    const char *set;          /* threshold set (breach counts); "" = every loaded set */
+    const char *group;        /* group code: the group of QALA_RULE_GROUP, or the group whose
+                                 median is the reference of transform ratio_group_median;
+                                 "" otherwise */
+    const char *set;          /* threshold set (breach counts); "" = every loaded set (and ""
+                                 for the other subjects) */
     qala_rule_operator op;
     double value;
     const char *description;
@@ -90,18 +95,25 @@ const qala_rule *qala_category_rules_get(const qala_category_rules *rules, size_
 typedef struct qala_category_result {
     size_t n;                 /* one row per unit of the dataset (the national unit excluded) */
     uint32_t *unit;           /* dataset unit id */
-    uint8_t *eligible;        /* 1 when some eligibility rule fired */
+    uint8_t *eligible;        /* 1 when some eligibility rule fired (or the rules have none) */
     uint8_t *category;        /* 1, 2, 3, or 0: not eligible, or no trigger could be evaluated */
     uint8_t *evaluated;       /* number of triggers that could be evaluated (saturating at 255) */
     /* the rules that fired for unit row i: fired[fired_start[i] .. fired_start[i + 1]) are
-     * rule indices (eligibility rules included) */
+     * rule indices in increasing order: every rule whose condition held, eligibility rules
+     * included, also for a unit that is not eligible (its triggers are still evaluated) */
     size_t *fired_start;      /* n + 1 entries */
     uint32_t *fired;
 } qala_category_result;
 
 /* Evaluates the rules for period (a period of the dataset's frequency; group membership
- * at its start). thresholds may be NULL when no rule counts breaches. The dataset must be
- * sorted. QALA_EINVAL for bad arguments. */
+ * at its start). Indicator conditions are evaluated by the monitor (qala/monitor.h) in
+ * single-period mode, each as a one-sided threshold whose boundary is the rule's value;
+ * breach counts evaluate `thresholds` (the rule's set, or all) for that period, and a
+ * unit without any threshold with data has no count. thresholds may be NULL when no rule
+ * counts breaches. The dataset must be sorted (qala_dataset_sort). Rows: every dataset
+ * unit in id order except the national unit (the registry's country). QALA_EINVAL for
+ * bad arguments (NULL, an invalid period, a rule whose indicator or group is not in fw or
+ * reg, an unsorted dataset); QALA_ENOMEM. */
 qala_status qala_category_evaluate(qala_category_result **out, const qala_dataset *ds,
                                    const qala_category_rules *rules, const qala_thresholds *thresholds,
                                    const qala_framework *fw, const qala_registry *reg,
