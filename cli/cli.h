@@ -113,5 +113,9 @@ int cmd_annotate(cli_ctx *ctx, int argc, char **argv);
 /* The threshold sets kept in the database, or the embedded default set when none are
  * (loads the registry and framework first). Returns an exit code. */
 int cli_load_thresholds(cli_ctx *ctx);
+/* The latest period with at least half as many observations of thresholded indicators
+ * as the best-covered one; 0 when there are none. */
+qala_period cli_default_period(cli_ctx *ctx, const qala_dataset *ds);
+int cmd_categories(cli_ctx *ctx, int argc, char **argv);
 
 #endif

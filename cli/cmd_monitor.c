@@ -395,18 +395,17 @@ static int attach_reading(void *ctx, const qala_annotation *a)
 
 /* The default period: the latest one with at least half as many observations of the
  * indicators that have thresholds as the best-covered period. */
-static qala_period default_period(const view *v)
+qala_period cli_default_period(cli_ctx *ctx, const qala_dataset *ds)
 {
-    cli_ctx *ctx = v->cli;
-    size_t n = qala_dataset_size(v->ds), nth = qala_thresholds_count(ctx->thresholds);
-    const uint32_t *ind = qala_dataset_indicators(v->ds);
-    const qala_period *per = qala_dataset_periods(v->ds);
+    size_t n = qala_dataset_size(ds), nth = qala_thresholds_count(ctx->thresholds);
+    const uint32_t *ind = qala_dataset_indicators(ds);
+    const qala_period *per = qala_dataset_periods(ds);
     qala_period best = 0;
     size_t best_count = 0;
     qala_period periods[512];
     size_t counts[512], np = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *code = qala_dataset_indicator_code(v->ds, ind[i]);
+        const char *code = qala_dataset_indicator_code(ds, ind[i]);
         int has = 0;
         for (size_t t = 0; t < nth && !has; t++)
             has = strcmp(qala_framework_get(ctx->fw, qala_thresholds_get(ctx->thresholds, t)->indicator)->code, code) == 0;
@@ -486,7 +485,7 @@ static int run_monitor(cli_ctx *ctx, int argc, char **argv, const char *command)
     if (st == QALA_OK)
         st = qala_dataset_sort(v.ds);
     if (st == QALA_OK && !v.period)
-        v.period = default_period(&v);
+        v.period = cli_default_period(ctx, v.ds);
     qala_monitor_options opt = QALA_MONITOR_OPTIONS_INIT;
     opt.set = set;
     opt.period = alerts && all ? 0 : v.period;

@@ -69,6 +69,11 @@ const cli_command cli_commands[] = {
      "  --period P        the period (default: as for monitor)\n"
      "  --all             breaches of every period\n"
      "  --group G, --region R, --kind K, --domain D, --unit U, --set S   filters, as for monitor\n"},
+    {"categories", cmd_categories, "the monotown early-warning category (1 most difficult, 2 at risk, 3 stable)",
+     "[--period P] [--rules FILE] [--all]",
+     "  --period P        the period (default: as for monitor)\n"
+     "  --rules FILE      a rule file (default: the embedded monotown rules)\n"
+     "  --all             also the units that are not monotowns\n"},
     {"annotate", cmd_annotate, "record an analyst's reading of a flag (confirmed, dismissed, watch)",
      "UNIT INDICATOR PERIOD --verdict V [--note TEXT] [--author NAME] | --list [--unit U]",
      "  --verdict V       confirmed | dismissed | watch\n"
