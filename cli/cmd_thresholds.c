@@ -99,7 +99,8 @@ static int load_files(cli_ctx *ctx, const char **files, int n)
         if (st == QALA_OK)
             st = qala_store_save_threshold_file(ctx->store, files[i], text, len);
         if (st == QALA_OK)
-            fprintf(ctx->out, "%s: %zu thresholds kept in %s\n", files[i], qala_thresholds_count(check), ctx->db_path);
+            fprintf(ctx->out, "%s: %zu threshold%s kept in %s\n", files[i], qala_thresholds_count(check),
+                    qala_thresholds_count(check) == 1 ? "" : "s", ctx->db_path);
         else
             rc = cli_fail(ctx, st, files[i]);
         qala_thresholds_free(check);
