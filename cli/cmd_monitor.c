@@ -196,7 +196,7 @@ static void print_scoreboard(view *v)
                 int z = v->res->zone[r], tr = v->res->trend[r];
                 fprintf(ctx->out, " %s%s%s%s", ctx->color ? zone_colors[z] : "",
                         ctx->color ? zone_symbols[z] : zone_letters[z], ctx->color ? "\033[0m" : "",
-                        z ? trend_arrows[tr] : " ");
+                        v->reading[r] ? "*" : z ? trend_arrows[tr] : " ");
                 cursor = c + 1;
             }
             fputc('\n', ctx->out);
@@ -224,6 +224,15 @@ static void print_scoreboard(view *v)
             ctx->color ? zone_colors[2] : "", ctx->color ? zone_symbols[2] : "W", ctx->color ? "\033[0m" : "",
             ctx->color ? zone_colors[3] : "", ctx->color ? zone_symbols[3] : "C", ctx->color ? "\033[0m" : "",
             ctx->color ? zone_colors[0] : "", ctx->color ? zone_symbols[0] : ".", ctx->color ? "\033[0m" : "");
+    /* the analysts' readings of the cells shown (marked * in the grid) */
+    int any = 0;
+    for (size_t i = 0; i < v->res->n; i++) {
+        if (!v->reading[i] || !wanted(v, i) || !col[v->res->threshold[i]])
+            continue;
+        if (!any++)
+            fputc('\n', ctx->out);
+        fprintf(ctx->out, "* %s, %d: %s\n", unit_name(v, i), col[v->res->threshold[i]], v->reading[i]);
+    }
     free(col);
 }
 
