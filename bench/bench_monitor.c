@@ -49,6 +49,27 @@ static double synth(uint64_t u, uint64_t i, uint64_t t, uint64_t seed, int *miss
            (double)(h % 1000) / 100.0;
 }
 
+/* Zone, status, trend and projection counts of the rows (the numbers compared with the
+ * numpy reference). */
+typedef struct counts {
+    size_t n, zones[4], status[5], trend[4], projected;
+    long long ptb_sum;
+} counts;
+
+static int count_batch(void *ctx, const qala_monitor_result *r)
+{
+    counts *c = ctx;
+    for (size_t i = 0; i < r->n; i++) {
+        c->zones[r->zone[i]]++;
+        c->status[r->status[i]]++;
+        c->trend[r->trend[i]]++;
+        if (r->periods_to_breach[i] >= 0)
+            c->projected++, c->ptb_sum += r->periods_to_breach[i];
+    }
+    c->n += r->n;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 10000, k = argc > 2 ? atol(argv[2]) : 100;
@@ -56,6 +77,8 @@ int main(int argc, char **argv)
     long reps = argc > 5 ? atol(argv[5]) : 3;
     /* "all": every result column; "zones": zone, trend, status and projection only */
     int zones_only = argc > 6 && strcmp(argv[6], "zones") == 0;
+    /* "stream": qala_monitor_each, the counts taken batch by batch, nothing kept */
+    int stream = argc > 6 && strcmp(argv[6], "stream") == 0;
     int threads = argc > 7 ? atoi(argv[7]) : 1; /* 0: one per CPU */
     if (n < 1 || k < 1 || k > 999 || years < 1 || years > 100 || reps < 1) {
         fprintf(stderr, "usage: bench_monitor [N K T SEED REPS] (K <= 999, T <= 100)\n");
@@ -112,17 +135,21 @@ int main(int argc, char **argv)
             }
     }
     qala_monitor_options opt = QALA_MONITOR_OPTIONS_INIT;
-    if (zones_only)
+    if (zones_only || stream)
         opt.columns = 0;
     opt.threads = threads;
     qala_monitor_result *r = NULL;
-    double secs = INFINITY, user = 0, sys = 0;
+    double secs = INFINITY, user = 0, sys = 0; /* best run */
+    counts cnt = {0};
     for (long rep = 0; rep < reps; rep++) {
         qala_monitor_result_free(r);
+        r = NULL;
         struct rusage a, b;
         getrusage(RUSAGE_SELF, &a);
         double t0 = now();
-        if (qala_monitor_evaluate(&r, ds, ths, fw, NULL, &opt))
+        memset(&cnt, 0, sizeof cnt);
+        if (stream ? qala_monitor_each(ds, ths, fw, NULL, &opt, count_batch, &cnt)
+                   : qala_monitor_evaluate(&r, ds, ths, fw, NULL, &opt))
             die("evaluate");
         double s = now() - t0;
         getrusage(RUSAGE_SELF, &b);
@@ -132,22 +159,19 @@ int main(int argc, char **argv)
             secs = s, user = us, sys = ss;
     }
 
-    size_t zones[4] = {0}, status[5] = {0}, trend[4] = {0}, projected = 0;
-    long long ptb_sum = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        zones[r->zone[i]]++;
-        status[r->status[i]]++;
-        trend[r->trend[i]]++;
-        if (r->periods_to_breach[i] >= 0)
-            projected++, ptb_sum += r->periods_to_breach[i];
+    if (!stream) {
+        memset(&cnt, 0, sizeof cnt);
+        count_batch(&cnt, r);
     }
+    size_t *zones = cnt.zones, *status = cnt.status, *trend = cnt.trend, projected = cnt.projected;
+    long long ptb_sum = cnt.ptb_sum;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("observations=%zu\n", qala_dataset_size(ds));
-    printf("evaluations=%zu\n", r->n);
+    printf("evaluations=%zu\n", cnt.n);
     printf("threads=%d\n", threads);
     printf("qala_seconds=%.3f\n", secs);
-    printf("qala_evaluations_per_second=%.0f\n", (double)r->n / secs);
+    printf("qala_evaluations_per_second=%.0f\n", (double)cnt.n / secs);
     printf("qala_user_seconds=%.3f\n", user);
     printf("qala_system_seconds=%.3f\n", sys);
     printf("zones=%zu,%zu,%zu,%zu\n", zones[0], zones[1], zones[2], zones[3]);

@@ -22,6 +22,9 @@ echo "$full_out"
 qala_out=$("$build/bench/bench_monitor" "$n" "$k" "$t" "$seed" "$reps" zones 1)
 echo "-- qala, one thread, the outputs numpy is checked on (zone, trend, status, projection: 19 bytes a row):"
 echo "$qala_out"
+stream_out=$("$build/bench/bench_monitor" "$n" "$k" "$t" "$seed" "$reps" stream 1)
+echo "-- qala, one thread, streamed unit by unit (qala_monitor_each: nothing kept):"
+echo "$stream_out"
 par_out=$("$build/bench/bench_monitor" "$n" "$k" "$t" "$seed" "$reps" zones 0)
 echo "-- qala, one thread per CPU ($(nproc)), the same outputs:"
 echo "$par_out"
@@ -30,13 +33,14 @@ echo "$ref_out"
 get() { echo "$1" | sed -n "s/^$2=//p"; }
 for key in evaluations zones status trend projected; do
   if [ "$(get "$qala_out" $key)" != "$(get "$ref_out" $key)" ] || [ "$(get "$full_out" $key)" != "$(get "$ref_out" $key)" ] ||
-     [ "$(get "$par_out" $key)" != "$(get "$ref_out" $key)" ]; then
+     [ "$(get "$par_out" $key)" != "$(get "$ref_out" $key)" ] || [ "$(get "$stream_out" $key)" != "$(get "$ref_out" $key)" ]; then
     echo "MISMATCH in $key: qala $(get "$qala_out" $key), numpy $(get "$ref_out" $key)"
     exit 1
   fi
 done
 echo "results agree: evaluations, zones, statuses, trends, projections"
 echo "one thread, every column: $(get "$full_out" qala_evaluations_per_second) evaluations/s"
+echo "one thread, streamed: $(get "$stream_out" qala_evaluations_per_second) evaluations/s"
 python3 - "$(get "$qala_out" evaluations)" "$(get "$qala_out" qala_seconds)" \
   "$(get "$ref_out" numpy_seconds)" "$(get "$qala_out" qala_user_seconds)" \
   "$(get "$ref_out" numpy_user_seconds)" "$(get "$par_out" qala_seconds)" "$(nproc)" <<'PY'

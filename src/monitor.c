@@ -524,11 +524,82 @@ static void ctx_free(qala_monitor__ctx *c)
     scratch_free(c);
 }
 
+/* Everything both entry points need before the walk over the units: checks, the unit
+ * and threshold maps, the national and group-median tables, the scratch of worker 0. */
+static qala_status setup(qala_monitor__ctx *c, const qala_dataset *ds, const qala_thresholds *thresholds,
+                         const qala_framework *fw, const qala_registry *reg,
+                         const qala_monitor_options *options, const char *who)
+{
+    static const qala_monitor_options defaults = QALA_MONITOR_OPTIONS_INIT;
+    qala_status st;
+    if (!ds || !thresholds || !fw)
+        return qala_err__set(QALA_EINVAL, "%s: the dataset, thresholds and framework are required", who);
+    c->opt = options ? options : &defaults;
+    if ((st = check_options(c->opt)) != QALA_OK)
+        return st;
+    c->reg = reg;
+    c->n = qala_dataset_size(ds);
+    c->unit = qala_dataset_units(ds);
+    c->ind = qala_dataset_indicators(ds);
+    c->per = qala_dataset_periods(ds);
+    c->val = qala_dataset_values(ds);
+    c->flag = qala_dataset_flags(ds);
+    c->nunits = qala_dataset_unit_count(ds);
+    c->ninds = qala_dataset_indicator_count(ds);
+    if ((st = check_sorted(c)) != QALA_OK || (st = map_units(c, ds)) != QALA_OK ||
+        (st = prepare_thresholds(c, ds, thresholds, fw)) != QALA_OK)
+        return st;
+    qala_monitor__columns(c);
+    if ((st = qala_monitor__tables(c)) != QALA_OK || (st = scratch_alloc(c)) != QALA_OK)
+        return st;
+    qala_monitor__full_window(c);
+    return QALA_OK;
+}
+
+qala_status qala_monitor_each(const qala_dataset *ds, const qala_thresholds *thresholds,
+                              const qala_framework *fw, const qala_registry *reg,
+                              const qala_monitor_options *options,
+                              int (*fn)(void *ctx, const qala_monitor_result *rows), void *ctx)
+{
+    qala_monitor__ctx c = {0};
+    qala_monitor_result *batch = NULL;
+    size_t cap = 0;
+    if (!fn)
+        return qala_err__set(QALA_EINVAL, "qala_monitor_each: fn is NULL");
+    qala_status st = setup(&c, ds, thresholds, fw, reg, options, "qala_monitor_each");
+    /* one unit at a time: its rows counted, written into the reused batch, handed over */
+    for (size_t b = 0; st == QALA_OK && b < c.n;) {
+        size_t e = b;
+        while (e < c.n && c.unit[e] == c.unit[b])
+            e++;
+        size_t rows = 0;
+        walk(&c, b, e, NULL, &rows);
+        if (rows > cap) {
+            qala_monitor_result_free(batch);
+            cap = rows > 2 * cap ? rows : 2 * cap;
+            if (!(batch = result_alloc(cap, c.opt->columns))) {
+                st = qala_err__set(QALA_ENOMEM, "out of memory for %zu monitoring rows", cap);
+                break;
+            }
+        }
+        if (rows) {
+            size_t row = 0;
+            walk(&c, b, e, batch, &row);
+            batch->n = rows;
+            if (fn(ctx, batch))
+                break;
+        }
+        b = e;
+    }
+    qala_monitor_result_free(batch);
+    ctx_free(&c);
+    return st;
+}
+
 qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset *ds,
                                   const qala_thresholds *thresholds, const qala_framework *fw,
                                   const qala_registry *reg, const qala_monitor_options *options)
 {
-    static const qala_monitor_options defaults = QALA_MONITOR_OPTIONS_INIT;
     qala_monitor__ctx c = {0};
     qala_monitor_result *r = NULL;
     worker *w = NULL;
@@ -537,29 +608,8 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
     if (!out)
         return qala_err__set(QALA_EINVAL, "qala_monitor_evaluate: out is NULL");
     *out = NULL;
-    if (!ds || !thresholds || !fw)
-        return qala_err__set(QALA_EINVAL, "qala_monitor_evaluate: the dataset, thresholds and framework are required");
-    c.opt = options ? options : &defaults;
-    if ((st = check_options(c.opt)) != QALA_OK)
-        return st;
-    c.reg = reg;
-    c.n = qala_dataset_size(ds);
-    c.unit = qala_dataset_units(ds);
-    c.ind = qala_dataset_indicators(ds);
-    c.per = qala_dataset_periods(ds);
-    c.val = qala_dataset_values(ds);
-    c.flag = qala_dataset_flags(ds);
-    c.nunits = qala_dataset_unit_count(ds);
-    c.ninds = qala_dataset_indicator_count(ds);
-    if ((st = check_sorted(&c)) != QALA_OK || (st = map_units(&c, ds)) != QALA_OK ||
-        (st = prepare_thresholds(&c, ds, thresholds, fw)) != QALA_OK)
+    if ((st = setup(&c, ds, thresholds, fw, reg, options, "qala_monitor_evaluate")) != QALA_OK)
         goto done;
-    qala_monitor__columns(&c);
-    if ((st = qala_monitor__tables(&c)) != QALA_OK)
-        goto done;
-    if ((st = scratch_alloc(&c)) != QALA_OK)
-        goto done;
-    qala_monitor__full_window(&c);
 
     /* split the observations into nw ranges of whole units */
     nw = worker_count(&c);

@@ -109,6 +109,15 @@ qala_status qala_monitor_evaluate(qala_monitor_result **out, const qala_dataset 
                                   const qala_registry *reg, const qala_monitor_options *options);
 void qala_monitor_result_free(qala_monitor_result *r);
 
+/* The same evaluation, streamed: fn receives the rows of one unit at a time (rows->n of
+ * them, in the order of qala_monitor_evaluate), in a batch that is reused for the next
+ * unit, so memory stays bounded by the largest unit whatever the number of units. One
+ * thread (options.threads is ignored). fn returns nonzero to stop early. */
+qala_status qala_monitor_each(const qala_dataset *ds, const qala_thresholds *thresholds,
+                              const qala_framework *fw, const qala_registry *reg,
+                              const qala_monitor_options *options,
+                              int (*fn)(void *ctx, const qala_monitor_result *rows), void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

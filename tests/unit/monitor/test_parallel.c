@@ -115,3 +115,44 @@ Test(monitor_parallel, leaving_out_optional_columns_keeps_the_others)
     qala_monitor_result_free(all);
     fx_free(&f);
 }
+
+typedef struct stream_check {
+    const qala_monitor_result *all;
+    size_t seen, batches, stop_after;
+    int mismatch;
+} stream_check;
+
+static int compare_batch(void *ctx, const qala_monitor_result *rows)
+{
+    stream_check *s = ctx;
+    for (size_t i = 0; i < rows->n; i++, s->seen++) {
+        size_t j = s->seen;
+        if (j >= s->all->n || rows->unit[i] != s->all->unit[j] || rows->threshold[i] != s->all->threshold[j] ||
+            rows->period[i] != s->all->period[j] || rows->zone[i] != s->all->zone[j] ||
+            rows->status[i] != s->all->status[j] || rows->trend[i] != s->all->trend[j] ||
+            rows->periods_to_breach[i] != s->all->periods_to_breach[j] ||
+            memcmp(&rows->transformed[i], &s->all->transformed[j], sizeof(double)) != 0)
+            s->mismatch = 1;
+        if (i > 0 && rows->unit[i] != rows->unit[0])
+            s->mismatch = 1; /* one unit per batch */
+    }
+    return ++s->batches == s->stop_after;
+}
+
+Test(monitor_parallel, streaming_gives_the_rows_of_evaluate_one_unit_at_a_time)
+{
+    fx f;
+    fx_init(&f);
+    big_panel(&f);
+    fx_run_ok(&f);
+    stream_check s = {f.r, 0, 0, 0, 0};
+    cr_assert_eq(qala_monitor_each(f.ds, f.ths, f.fw, f.reg, &f.opt, compare_batch, &s), QALA_OK);
+    cr_expect_eq(s.mismatch, 0);
+    cr_expect_eq(s.seen, f.r->n);
+    cr_expect_eq(s.batches, 1000); /* one batch per unit */
+    stream_check early = {f.r, 0, 0, 7, 0};
+    cr_assert_eq(qala_monitor_each(f.ds, f.ths, f.fw, f.reg, &f.opt, compare_batch, &early), QALA_OK);
+    cr_expect_eq(early.batches, 7, "fn returning nonzero stops the walk");
+    cr_expect_eq(early.mismatch, 0);
+    fx_free(&f);
+}
