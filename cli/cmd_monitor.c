@@ -107,8 +107,8 @@ static void print_detail(view *v, int breaches_only)
     static const char *const keys[] = {
         "unit", "indicator", "period", "set", "transform", "k", "value", "transformed", "zone",
         "distance", "distance_pct", "trend", "slope", "status", "periods_to_breach", "warning",
-        "crisis", "confidence", "source", "threshold_line", "reading"};
-    cli_table *t = cli_table_new(21, keys, NULL);
+        "crisis", "confidence", "source", "threshold_file", "threshold_line", "reading"};
+    cli_table *t = cli_table_new(22, keys, NULL);
     for (size_t c = 6; c <= 7; c++)
         cli_table_numeric(t, c);
     cli_table_numeric(t, 9);
@@ -138,7 +138,8 @@ static void print_detail(view *v, int breaches_only)
                                qala_zone_code((qala_zone)v->res->zone[i]), dist, pct,
                                qala_trend_code((qala_trend)v->res->trend[i]), slope,
                                qala_breach_status_code((qala_breach_status)v->res->status[i]), proj, w, c,
-                               qala_confidence_code(th->confidence), th->source, line,
+                               qala_confidence_code(th->confidence), th->source,
+                               qala_thresholds_file(v->cli->thresholds, v->res->threshold[i]), line,
                                v->reading[i] ? v->reading[i] : ""};
         cli_table_add(t, cells);
     }

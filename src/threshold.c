@@ -244,3 +244,8 @@ double qala_threshold_distance(const qala_threshold *th, double x, double *perce
         *percent = d / fabs(boundary) * 100;
     return d;
 }
+
+const char *qala_thresholds_file(const qala_thresholds *t, size_t i)
+{
+    return qala_thresholds__label(t, i);
+}

@@ -102,6 +102,9 @@ qala_status qala_thresholds_load_default(qala_thresholds *t, const qala_framewor
 
 size_t qala_thresholds_count(const qala_thresholds *t);
 const qala_threshold *qala_thresholds_get(const qala_thresholds *t, size_t i);
+/* The label of the file threshold i was read from ("" when it was added otherwise):
+ * with th->line, where a flag's threshold is written. Borrowed. */
+const char *qala_thresholds_file(const qala_thresholds *t, size_t i);
 
 /* The zone of a transformed value x under threshold th (no data for NAN). */
 typedef enum qala_zone {

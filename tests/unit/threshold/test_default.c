@@ -178,3 +178,26 @@ Test(threshold_default, a_failed_constructor_leaves_null)
     qala_allocator_set(NULL);
     cr_expect_null(t);
 }
+
+/* Each threshold remembers the file it came from (results name file and line). */
+Test(threshold_default, each_threshold_names_its_file)
+{
+    qala_framework *fw;
+    qala_registry *reg;
+    qala_thresholds *t;
+    qala_findings *f;
+    cr_assert_eq(qala_findings_new(&f), QALA_OK);
+    cr_assert_eq(qala_framework_new(&fw), QALA_OK);
+    cr_assert_eq(qala_framework_load_default(fw, f), QALA_OK);
+    cr_assert_eq(qala_registry_new(&reg), QALA_OK);
+    cr_assert_eq(qala_registry_load_default(reg, f), QALA_OK);
+    cr_assert_eq(qala_thresholds_new(&t), QALA_OK);
+    cr_assert_eq(qala_thresholds_load_default(t, fw, reg, f), QALA_OK);
+    cr_assert_gt(qala_thresholds_count(t), 0);
+    cr_expect_str_eq(qala_thresholds_file(t, 0), "thresholds/default.csv");
+    cr_expect_eq(qala_thresholds_get(t, 0)->line, 2);
+    qala_thresholds_free(t);
+    qala_registry_free(reg);
+    qala_framework_free(fw);
+    qala_findings_free(f);
+}
