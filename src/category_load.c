@@ -378,8 +378,9 @@ static int required_text(loader *ld, int k)
     return qala_table__required(&ld->tab, k, "", col);
 }
 
-static void stage_row(loader *ld)
+static void stage_row(void *ctx)
 {
+    loader *ld = ctx;
     if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) !=
         QALA_OK) {
         ld->failed = QALA_ENOMEM;
@@ -416,8 +417,9 @@ static void stage_row(loader *ld)
 
 /* Fills the staged rows' strings (the stash no longer grows) and reports repeated ids,
  * against the collection first, then against earlier rows of the file. */
-static void check_ids(loader *ld)
+static void check_ids(void *ctx)
 {
+    loader *ld = ctx;
     for (size_t i = 0; i < ld->nrows; i++) {
         qala_rule *rule = &ld->rows[i].rule;
         rule->id = ld->strs.data + ld->rows[i].str[0];
@@ -468,24 +470,9 @@ qala_status qala_category_rules_load_csv(qala_category_rules *rules, const char 
     qala_status st = qala_table__open(&ld.tab, "category rules", columns, text, len, &ld.r);
     if (st != QALA_OK)
         goto done;
-    int got = 0;
-    while (ld.failed == QALA_OK && (got = qala_table__next(&ld.tab)) > 0)
-        stage_row(&ld);
-    if (ld.failed == QALA_OK && got < 0) {
-        st = (qala_status)got;
+    if ((st = qala_table__stage_all(&ld.tab, &ld.r, &ld.failed, stage_row, check_ids, &ld, label,
+                                    "category rules")) != QALA_OK)
         goto done;
-    }
-    if (ld.failed == QALA_OK && ld.r.failed == QALA_OK)
-        check_ids(&ld);
-    if (ld.failed != QALA_OK || ld.r.failed != QALA_OK) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory reading %s", label);
-        goto done;
-    }
-    if (ld.r.errors) {
-        st = qala_err__set(QALA_EDATA, "%s: %zu error%s in the category rules table", label,
-                           ld.r.errors, ld.r.errors == 1 ? "" : "s");
-        goto done;
-    }
     size_t keep = qala_category_rules_count(rules);
     for (size_t i = 0; i < ld.nrows && st == QALA_OK; i++)
         st = qala_category_rules__append(rules, &ld.rows[i].rule, label);

@@ -121,8 +121,9 @@ static int stage_indicator(loader *ld, staged *row)
     return ok;
 }
 
-static void stage_row(loader *ld)
+static void stage_row(void *ctx)
 {
+    loader *ld = ctx;
     if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) != QALA_OK ||
         qala_strindex__reserve(&ld->seen, 1) != QALA_OK) {
         ld->failed = QALA_ENOMEM;
@@ -153,22 +154,9 @@ qala_status qala_framework_load_csv(qala_framework *fw, const char *text, size_t
     qala_status st = qala_table__open(&ld.t, "indicators", indicator_cols, text, len, &ld.r);
     if (st != QALA_OK)
         goto done;
-    int got = 0;
-    while (ld.failed == QALA_OK && (got = qala_table__next(&ld.t)) > 0)
-        stage_row(&ld);
-    if (ld.failed == QALA_OK && got < 0) {
-        st = (qala_status)got;
+    if ((st = qala_table__stage_all(&ld.t, &ld.r, &ld.failed, stage_row, NULL, &ld, label,
+                                    "indicators")) != QALA_OK)
         goto done;
-    }
-    if (ld.failed != QALA_OK || ld.r.failed != QALA_OK) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory reading %s", label);
-        goto done;
-    }
-    if (ld.r.errors) {
-        st = qala_err__set(QALA_EDATA, "%s: %zu error%s in the indicators table", label,
-                           ld.r.errors, ld.r.errors == 1 ? "" : "s");
-        goto done;
-    }
     size_t keep = qala_framework_count(fw);
     for (size_t i = 0; i < ld.nrows && st == QALA_OK; i++) {
         const staged *row = &ld.rows[i];

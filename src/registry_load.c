@@ -278,8 +278,9 @@ static int stage_membership(loader *ld, staged *row)
     return ok;
 }
 
-static void stage_row(loader *ld)
+static void stage_row(void *ctx)
 {
+    loader *ld = ctx;
     if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) != QALA_OK) {
         ld->failed = QALA_ENOMEM;
         return;
@@ -366,22 +367,9 @@ qala_status qala_registry_load_csv(qala_registry *reg, qala_registry_table table
                                       &ld.r);
     if (st != QALA_OK)
         goto done;
-    int got = 0;
-    while (ld.failed == QALA_OK && (got = qala_table__next(&ld.t)) > 0)
-        stage_row(&ld);
-    if (ld.failed == QALA_OK && got < 0) {
-        st = (qala_status)got;
+    if ((st = qala_table__stage_all(&ld.t, &ld.r, &ld.failed, stage_row, NULL, &ld, label,
+                                    specs[table].what)) != QALA_OK)
         goto done;
-    }
-    if (ld.failed != QALA_OK || ld.r.failed != QALA_OK) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory reading %s", label);
-        goto done;
-    }
-    if (ld.r.errors) {
-        st = qala_err__set(QALA_EDATA, "%s: %zu error%s in the %s table", label, ld.r.errors,
-                           ld.r.errors == 1 ? "" : "s", specs[table].what);
-        goto done;
-    }
     qala_reg_mark mark = qala_registry__mark(reg);
     st = commit(&ld);
     if (st != QALA_OK)

@@ -111,6 +111,25 @@ int qala_table__next(qala_table *t)
     }
 }
 
+qala_status qala_table__stage_all(qala_table *t, qala_reporter *r, const qala_status *failed,
+                                  void (*stage)(void *ctx), void (*check)(void *ctx), void *ctx,
+                                  const char *label, const char *what)
+{
+    int got = 0;
+    while (*failed == QALA_OK && (got = qala_table__next(t)) > 0)
+        stage(ctx);
+    if (*failed == QALA_OK && got < 0)
+        return (qala_status)got;
+    if (check && *failed == QALA_OK && r->failed == QALA_OK)
+        check(ctx);
+    if (*failed != QALA_OK || r->failed != QALA_OK)
+        return qala_err__set(QALA_ENOMEM, "out of memory reading %s", label);
+    if (r->errors)
+        return qala_err__set(QALA_EDATA, "%s: %zu error%s in the %s table", label, r->errors,
+                             r->errors == 1 ? "" : "s", what);
+    return QALA_OK;
+}
+
 int qala_table__parse_int(const char *s, long lo, long hi, int *out)
 {
     const char *p = (*s == '+' || *s == '-') ? s + 1 : s;

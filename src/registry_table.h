@@ -46,6 +46,15 @@ int qala_table__next(qala_table *t);
 /* Field of column k, trimmed (not NUL-terminated), "" when the column is absent; *col
  * is its 1-based position (0 when absent). */
 const char *qala_table__field(const qala_table *t, int k, size_t *len, long *col);
+/* Reads every row of t, calling stage(ctx) for each while *failed is QALA_OK, then
+ * check(ctx) (may be NULL) when nothing has failed; then the outcome: the reader's error,
+ * QALA_ENOMEM when staging (*failed) or the findings list (r->failed) ran out of memory,
+ * QALA_EDATA "label: N errors in the WHAT table" when r counted errors, else QALA_OK.
+ * The loaders then add their staged rows only on QALA_OK. */
+qala_status qala_table__stage_all(qala_table *t, qala_reporter *r, const qala_status *failed,
+                                  void (*stage)(void *ctx), void (*check)(void *ctx), void *ctx,
+                                  const char *label, const char *what);
+
 /* A whole number from lo to hi in s ('+' or '-' sign, no spaces): 1 with *out set, 0
  * when s is empty, not a whole number or out of range. */
 int qala_table__parse_int(const char *s, long lo, long hi, int *out);

@@ -428,8 +428,9 @@ static int read_rest(loader *ld, staged *row)
     return ok;
 }
 
-static void stage_row(loader *ld)
+static void stage_row(void *ctx)
 {
+    loader *ld = ctx;
     if (qala_mem__grow((void **)&ld->rows, &ld->arows, ld->nrows + 1, sizeof *ld->rows) !=
         QALA_OK) {
         ld->failed = QALA_ENOMEM;
@@ -536,8 +537,9 @@ static void report_overlap(loader *ld, const staged *row, const qala_threshold *
 }
 
 /* Fills the staged rows' pointers (the stash no longer grows) and reports overlaps. */
-static void check_overlaps(loader *ld)
+static void check_overlaps(void *ctx)
 {
+    loader *ld = ctx;
     for (size_t i = 0; i < ld->nrows; i++) {
         staged *row = &ld->rows[i];
         row->th.set = ld->strs.data + row->str[0];
@@ -580,24 +582,9 @@ qala_status qala_thresholds_load_csv(qala_thresholds *t, const char *text, size_
     qala_status st = qala_table__open(&ld.tab, "thresholds", columns, text, len, &ld.r);
     if (st != QALA_OK)
         goto done;
-    int got = 0;
-    while (ld.failed == QALA_OK && (got = qala_table__next(&ld.tab)) > 0)
-        stage_row(&ld);
-    if (ld.failed == QALA_OK && got < 0) {
-        st = (qala_status)got;
+    if ((st = qala_table__stage_all(&ld.tab, &ld.r, &ld.failed, stage_row, check_overlaps, &ld, label,
+                                    "thresholds")) != QALA_OK)
         goto done;
-    }
-    if (ld.failed == QALA_OK && ld.r.failed == QALA_OK)
-        check_overlaps(&ld);
-    if (ld.failed != QALA_OK || ld.r.failed != QALA_OK) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory reading %s", label);
-        goto done;
-    }
-    if (ld.r.errors) {
-        st = qala_err__set(QALA_EDATA, "%s: %zu error%s in the thresholds table", label,
-                           ld.r.errors, ld.r.errors == 1 ? "" : "s");
-        goto done;
-    }
     size_t keep = qala_thresholds_count(t);
     for (size_t i = 0; i < ld.nrows && st == QALA_OK; i++)
         st = qala_thresholds__append(t, &ld.rows[i].th, label);
