@@ -32,11 +32,12 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* "1", "2", "3", or no data: "no data" in a table, "no_data" in CSV and JSON. */
-static const char *category_word(int c, int table)
+/* "1", "2", "3", or no data: in words of the language in a table, "no_data" in CSV and
+ * JSON. */
+static const char *category_word(const cli_ctx *ctx, int c, int table)
 {
     static const char *const words[] = {"no_data", "1", "2", "3"};
-    return c == 0 && table ? "no data" : c >= 0 && c <= 3 ? words[c] : "?";
+    return c == 0 && table ? cli_msg(ctx, MSG_NO_DATA) : c >= 0 && c <= 3 ? words[c] : "?";
 }
 
 int cmd_categories(cli_ctx *ctx, int argc, char **argv)
@@ -94,7 +95,9 @@ int cmd_categories(cli_ctx *ctx, int argc, char **argv)
     }
     static const char *const keys[] = {"unit", "name", "period", "category", "eligible", "evaluated", "rules"};
     const char *headings[] = {cli_msg(ctx, MSG_CODE), cli_msg(ctx, MSG_NAME), cli_msg(ctx, MSG_PERIOD),
-                              "category", "eligible", "evaluated", "rules"};
+                              cli_msg(ctx, MSG_CATEGORY), cli_msg(ctx, MSG_ELIGIBLE), cli_msg(ctx, MSG_EVALUATED),
+                              cli_msg(ctx, MSG_RULES)};
+    int table = ctx->format == FORMAT_TABLE;
     cli_table *t = cli_table_new(7, keys, headings);
     cli_table_numeric(t, 5);
     char pbuf[12];
@@ -113,8 +116,10 @@ int cmd_categories(cli_ctx *ctx, int argc, char **argv)
             len += (size_t)snprintf(fired + len, sizeof fired - len, "%s%s", len ? "; " : "",
                                     qala_category_rules_get(rules, res->fired[k])->id);
         snprintf(evaluated, sizeof evaluated, "%u", (unsigned)res->evaluated[i]);
-        const char *cells[] = {code, name, pbuf, res->eligible[i] ? category_word(res->category[i], ctx->format == FORMAT_TABLE) : "",
-                               res->eligible[i] ? "yes" : "no", evaluated, fired};
+        const char *cells[] = {code, name, pbuf, res->eligible[i] ? category_word(ctx, res->category[i], table) : "",
+                               table ? cli_msg(ctx, res->eligible[i] ? MSG_YES : MSG_NO)
+                                     : res->eligible[i] ? "yes" : "no",
+                               evaluated, fired};
         cli_table_add(t, cells);
     }
     cli_table_print(ctx, t);

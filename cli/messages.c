@@ -44,6 +44,12 @@ static const char *const messages[MSG_COUNT_IDS][3] = {
     [MSG_COUNTRY] =      {"ел",                      "страна",                   "country"},
     [MSG_KIND_REGION] =  {"өңір",                    "регион",                   "region"},
     [MSG_KIND_CITY] =    {"қала",                    "город",                    "city"},
+    [MSG_CATEGORY] =     {"Санат",                   "Категория",                "Category"},
+    [MSG_ELIGIBLE] =     {"Моноқала ма",             "Моногород",                "Monotown"},
+    [MSG_EVALUATED] =    {"Бағаланған ережелер",     "Оценено правил",           "Rules evaluated"},
+    [MSG_RULES] =        {"Орындалған ережелер",     "Сработавшие правила",      "Rules that held"},
+    [MSG_YES] =          {"иә",                      "да",                       "yes"},
+    [MSG_NO] =           {"жоқ",                     "нет",                      "no"},
 };
 
 const char *cli_msg(const cli_ctx *ctx, msg_id id)
