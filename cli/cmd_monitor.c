@@ -255,26 +255,31 @@ static void print_unit(view *v)
     }
     char period[12];
     qala_period_format(period, v->period);
-    fprintf(ctx->out, "%s — %s: %s%s%s (%zu thresholds)\n",
+    fprintf(ctx->out, "%s — %s: %s%s%s (%zu %s)\n",
             qala_registry_name_at(ctx->reg, v->unit, ctx->lang, ctx->at), period,
-            ctx->color ? zone_colors[worst] : "", qala_zone_code((qala_zone)worst), ctx->color ? "\033[0m" : "",
-            evaluated);
-    for (int d = 0; d < QALA_DOMAIN_COUNT; d++)
-        if (per_domain[d])
-            fprintf(ctx->out, "  %-24s %zu\n", qala_framework_domain_name(ctx->fw, (qala_domain)d, ctx->lang),
-                    per_domain[d]);
+            ctx->color ? zone_colors[worst] : "", cli_msg(ctx, (msg_id)(MSG_ZONE_NO_DATA + worst)),
+            ctx->color ? "\033[0m" : "", evaluated, cli_msg(ctx, MSG_THRESHOLDS));
+    for (int d = 0; d < QALA_DOMAIN_COUNT; d++) {
+        if (!per_domain[d])
+            continue;
+        const char *name = qala_framework_domain_name(ctx->fw, (qala_domain)d, ctx->lang);
+        fprintf(ctx->out, "  %s", name);
+        for (size_t w = qala_text_width(name); w < 28; w++)
+            fputc(' ', ctx->out);
+        fprintf(ctx->out, "%zu\n", per_domain[d]);
+    }
     for (int z = QALA_ZONE_CRISIS; z >= QALA_ZONE_WARNING; z--)
         for (size_t i = 0; i < v->res->n; i++) {
             if (!wanted(v, i) || v->res->zone[i] != z)
                 continue;
             const qala_threshold *th = threshold_of(v, i);
-            fprintf(ctx->out, "  %s%s%s %s: %.6g (%s %g, %s %g; %s, %s) %s, %s%s%s\n",
+            const char *trend = cli_msg(ctx, (msg_id)(MSG_TREND_NONE + v->res->trend[i]));
+            fprintf(ctx->out, "  %s%s%s %s: %.6g (%s %g, %s %g; %s, %s) %s%s%s%s%s\n",
                     ctx->color ? zone_colors[z] : "", ctx->color ? zone_symbols[z] : zone_letters[z],
                     ctx->color ? "\033[0m" : "", indicator_of(v, i)->name[lang], v->res->transformed[i],
-                    qala_zone_code(QALA_ZONE_WARNING), th->warning, qala_zone_code(QALA_ZONE_CRISIS), th->crisis,
+                    cli_msg(ctx, MSG_ZONE_WARNING), th->warning, cli_msg(ctx, MSG_ZONE_CRISIS), th->crisis,
                     qala_confidence_code(th->confidence), th->source,
-                    qala_trend_code((qala_trend)v->res->trend[i]),
-                    qala_breach_status_code((qala_breach_status)v->res->status[i]),
+                    trend, *trend ? ", " : "", cli_msg(ctx, (msg_id)(MSG_STATUS_NONE + v->res->status[i])),
                     v->reading[i] ? " — " : "", v->reading[i] ? v->reading[i] : "");
         }
 }
@@ -354,7 +359,11 @@ static void print_alerts(view *v)
     qsort(rows, n, sizeof *rows, alert_cmp);
     static const char *const keys[] = {"zone", "status", "unit", "indicator", "period", "transformed",
                                        "warning", "crisis", "trend", "reading"};
-    cli_table *t = cli_table_new(10, keys, NULL);
+    const char *headings[] = {cli_msg(ctx, MSG_ZONE), cli_msg(ctx, MSG_STATUS), cli_msg(ctx, MSG_TERRITORY),
+                              cli_msg(ctx, MSG_INDICATOR), cli_msg(ctx, MSG_PERIOD), cli_msg(ctx, MSG_TRANSFORMED),
+                              cli_msg(ctx, MSG_WARNING), cli_msg(ctx, MSG_CRISIS), cli_msg(ctx, MSG_TREND),
+                              cli_msg(ctx, MSG_READING)};
+    cli_table *t = cli_table_new(10, keys, headings);
     for (size_t c = 5; c <= 7; c++)
         cli_table_numeric(t, c);
     int lang = ctx->lang == QALA_LANG_KK_LATN ? QALA_LANG_KK : (int)ctx->lang;
@@ -366,11 +375,16 @@ static void print_alerts(view *v)
         fmt(tr, sizeof tr, v->res->transformed[i]);
         fmt(w, sizeof w, th->warning);
         fmt(c, sizeof c, th->crisis);
-        const char *cells[] = {qala_zone_code((qala_zone)v->res->zone[i]),
-                               qala_breach_status_code((qala_breach_status)v->res->status[i]),
-                               ctx->format == FORMAT_TABLE ? unit_name(v, i) : unit_code(v, i),
-                               ctx->format == FORMAT_TABLE ? indicator_of(v, i)->name[lang] : indicator_of(v, i)->code,
-                               period, tr, w, c, qala_trend_code((qala_trend)v->res->trend[i]),
+        int table = ctx->format == FORMAT_TABLE;
+        const char *cells[] = {table ? cli_msg(ctx, (msg_id)(MSG_ZONE_NO_DATA + v->res->zone[i]))
+                                     : qala_zone_code((qala_zone)v->res->zone[i]),
+                               table ? cli_msg(ctx, (msg_id)(MSG_STATUS_NONE + v->res->status[i]))
+                                     : qala_breach_status_code((qala_breach_status)v->res->status[i]),
+                               table ? unit_name(v, i) : unit_code(v, i),
+                               table ? indicator_of(v, i)->name[lang] : indicator_of(v, i)->code,
+                               period, tr, w, c,
+                               table ? cli_msg(ctx, (msg_id)(MSG_TREND_NONE + v->res->trend[i]))
+                                     : qala_trend_code((qala_trend)v->res->trend[i]),
                                v->reading[i] ? v->reading[i] : ""};
         cli_table_add(t, cells);
     }
