@@ -216,15 +216,20 @@ static void print_scoreboard(view *v)
         if (th->transform != QALA_TRANSFORM_LEVEL)
             fprintf(ctx->out, " (%s%s%.0d)", qala_transform_code(th->transform), th->k > 1 ? ", k=" : "",
                     th->k > 1 ? th->k : 0);
-        fprintf(ctx->out, " — %s %g, %s %g%s%s\n", qala_zone_code(QALA_ZONE_WARNING), th->warning,
-                qala_zone_code(QALA_ZONE_CRISIS), th->crisis, th->ngroups ? "; " : "",
+        fprintf(ctx->out, " — %s %g, %s %g%s%s\n", cli_msg(ctx, MSG_ZONE_WARNING), th->warning,
+                cli_msg(ctx, MSG_ZONE_CRISIS), th->crisis, th->ngroups ? "; " : "",
                 th->ngroups ? th->groups[0] : "");
     }
-    fprintf(ctx->out, "\n%s%s%s normal  %s%s%s warning  %s%s%s crisis  %s%s%s no data;  ↗ improving  → stable  ↘ worsening\n",
-            ctx->color ? zone_colors[1] : "", ctx->color ? zone_symbols[1] : "N", ctx->color ? "\033[0m" : "",
-            ctx->color ? zone_colors[2] : "", ctx->color ? zone_symbols[2] : "W", ctx->color ? "\033[0m" : "",
-            ctx->color ? zone_colors[3] : "", ctx->color ? zone_symbols[3] : "C", ctx->color ? "\033[0m" : "",
-            ctx->color ? zone_colors[0] : "", ctx->color ? zone_symbols[0] : ".", ctx->color ? "\033[0m" : "");
+    fputc('\n', ctx->out);
+    for (int z = QALA_ZONE_NORMAL; z <= QALA_ZONE_CRISIS + 1; z++) {
+        int zz = z % 4; /* normal, warning, crisis, then no data */
+        fprintf(ctx->out, "%s%s%s %s  ", ctx->color ? zone_colors[zz] : "",
+                ctx->color ? zone_symbols[zz] : zone_letters[zz], ctx->color ? "\033[0m" : "",
+                cli_msg(ctx, (msg_id)(MSG_ZONE_NO_DATA + zz)));
+    }
+    for (int tr = QALA_TREND_IMPROVING; tr <= QALA_TREND_WORSENING; tr++)
+        fprintf(ctx->out, "%s %s%s", trend_arrows[tr], cli_msg(ctx, (msg_id)(MSG_TREND_NONE + tr)),
+                tr < QALA_TREND_WORSENING ? "  " : "\n");
     /* the analysts' readings of the cells shown (marked * in the grid) */
     int any = 0;
     for (size_t i = 0; i < v->res->n; i++) {
