@@ -10,6 +10,8 @@
 #include "qala/framework.h"
 #include "qala/import.h"
 #include "qala/monitor.h"
+#include "qala/normalise.h"
+#include "qala/rank.h"
 #include "qala/registry.h"
 #include "qala/store.h"
 #include "qala/text.h"
