@@ -414,7 +414,7 @@ qala_status qala_agg_node(double *out, uint8_t *flags, qala_agg_report *report,
         return qala_err__set(QALA_EINVAL, "aggregation: no output array");
     if (n > 0 && m > 0 && !x)
         return qala_err__set(QALA_EINVAL, "aggregation: no input values");
-    if ((n > 1 && unit_stride == 0) || (m > 1 && child_stride == 0))
+    if (n > 0 && m > 0 && ((n > 1 && unit_stride == 0) || (m > 1 && child_stride == 0)))
         return qala_err__set(QALA_EINVAL, "aggregation: a stride of 0 (unit stride %zu, "
                              "child stride %zu)", unit_stride, child_stride);
     for (size_t j = 0; w && j < m; j++)
