@@ -8,8 +8,9 @@
  *   geometric   exp(Σwᵢ ln xᵢ / Σwᵢ), every xᵢ > 0            (COINr a_gmean)
  *   harmonic    Σwᵢ / Σ(wᵢ/xᵢ), every xᵢ > 0                  (COINr a_hmean)
  *   power       (Σwᵢxᵢᵖ / Σwᵢ)^(1/p), p ≠ 0; xᵢ > 0 if p < 0, xᵢ ≥ 0 if p > 0
- *   copeland    score_j = Σ_{k≠j} sign(o_jk − ½) over the other units (a method over all
- *               units together: o_jk = Σᵢ wᵢ[x_ji > x_ki] + ½Σᵢ wᵢ[x_ji = x_ki] / Σᵢ wᵢ)
+ *   copeland    score_j = Σ_{k≠j} sign(o_jk − ½) over the other aggregated units (a method
+ *               over all units together), o_jk = (Σᵢ wᵢ[x_ji > x_ki] + ½Σᵢ wᵢ[x_ji = x_ki])
+ *               / Σᵢ wᵢ over the children both units have (no common child: 0)
  *   mpi         Mazziotta–Pareto on z = 100 + 10·(x − M)/S per child (M, S over units):
  *               M_z − S_z·cv_z with cv_z = S_z / M_z (weighted mean and SD of z per unit)
  *   meanmin     M − α(√((M − min)² + β²) − β), M the arithmetic mean, 0 ≤ α ≤ 1, β ≥ 0
