@@ -2,6 +2,7 @@
 #ifndef QALA_QALA_H
 #define QALA_QALA_H
 
+#include "qala/aggregate.h"
 #include "qala/category.h"
 #include "qala/common.h"
 #include "qala/dataset.h"
