@@ -143,7 +143,7 @@ Test(denominate, coinr_asem_raw_to_denominated_every_cell)
         for (size_t i = 0; i < n; i++, cells++) {
             double want = coinr_get(&den, raw.text[i * raw.ncols], code);
             /* Raw.csv keeps 10 significant digits, COINr divided the full-precision input:
-             * the ratios agree to 4.2e-10 relative at worst (Research, row 43). */
+             * the ratios agree to 4.2e-10 relative at worst (Research, MNG). */
             cr_expect(rel_close(x[i], want, 1e-9), "%s/%s: %.17g, COINr %.17g",
                       raw.text[i * raw.ncols], code, x[i], want);
         }
