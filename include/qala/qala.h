@@ -7,9 +7,11 @@
 #include "qala/common.h"
 #include "qala/dataset.h"
 #include "qala/defaults.h"
+#include "qala/denominate.h"
 #include "qala/findings.h"
 #include "qala/framework.h"
 #include "qala/import.h"
+#include "qala/impute.h"
 #include "qala/monitor.h"
 #include "qala/normalise.h"
 #include "qala/rank.h"
@@ -17,5 +19,6 @@
 #include "qala/store.h"
 #include "qala/text.h"
 #include "qala/threshold.h"
+#include "qala/treat.h"
 
 #endif
