@@ -83,47 +83,27 @@ void qala_category_rules__truncate(qala_category_rules *rules, size_t n)
         qala_mem__free(rules->items[--rules->n].block);
 }
 
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
-}
-
-/* Copies s to *at and advances it; returns the copy. */
-static const char *put(char **at, const char *s)
-{
-    size_t len = strlen(s) + 1;
-    char *copy = *at;
-    memcpy(copy, s, len);
-    *at += len;
-    return copy;
-}
-
 qala_status qala_category_rules__append(qala_category_rules *rules, const qala_rule *rule,
                                         const char *label)
 {
     assert(rules && rule);
-    const char *strs[6] = {or_empty(rule->id),          or_empty(rule->group),
-                           or_empty(rule->set),         or_empty(rule->description),
-                           or_empty(rule->source),      or_empty(label)};
-    size_t size = 0;
-    for (int i = 0; i < 6; i++)
-        size += strlen(strs[i]) + 1;
+    const char *strs[6] = {rule->id, rule->group, rule->set, rule->description, rule->source, label};
+    const char *copy[6];
     if (qala_mem__grow((void **)&rules->items, &rules->cap, rules->n + 1, sizeof *rules->items) !=
         QALA_OK)
         return QALA_ENOMEM;
-    char *block = qala_mem__malloc(size);
+    char *block = qala_mem__pack_strings(0, strs, 6, copy);
     if (!block)
         return qala_err__set(QALA_ENOMEM, "out of memory adding a rule");
     rec *r = &rules->items[rules->n];
     r->block = block;
     r->pub = *rule;
-    char *at = block;
-    r->pub.id = put(&at, strs[0]);
-    r->pub.group = put(&at, strs[1]);
-    r->pub.set = put(&at, strs[2]);
-    r->pub.description = put(&at, strs[3]);
-    r->pub.source = put(&at, strs[4]);
-    r->label = put(&at, strs[5]);
+    r->pub.id = copy[0];
+    r->pub.group = copy[1];
+    r->pub.set = copy[2];
+    r->pub.description = copy[3];
+    r->pub.source = copy[4];
+    r->label = copy[5];
     rules->n++;
     return QALA_OK;
 }

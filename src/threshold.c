@@ -119,50 +119,42 @@ void qala_thresholds__truncate(qala_thresholds *t, size_t n)
         qala_mem__free(t->items[--t->n].block);
 }
 
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
-}
-
-/* Copies s to *at and advances it; returns the copy. */
-static const char *put(char **at, const char *s)
-{
-    size_t len = strlen(s) + 1;
-    char *copy = *at;
-    memcpy(copy, s, len);
-    *at += len;
-    return copy;
-}
-
 qala_status qala_thresholds__append(qala_thresholds *t, const qala_threshold *th,
                                     const char *label)
 {
     assert(t && th);
-    const char *strs[5] = {or_empty(th->set), or_empty(th->group_basis), or_empty(th->source),
-                           or_empty(th->justification), or_empty(label)};
-    size_t ptrs = th->ngroups * sizeof(const char *), size = ptrs;
-    for (int i = 0; i < 5; i++)
-        size += strlen(strs[i]) + 1;
-    for (size_t g = 0; g < th->ngroups; g++)
-        size += strlen(th->groups[g]) + 1;
-    if (qala_mem__grow((void **)&t->items, &t->cap, t->n + 1, sizeof *t->items) != QALA_OK)
-        return QALA_ENOMEM;
-    /* The pointer array comes first: malloc's alignment suits it. */
-    char *block = qala_mem__malloc(size);
-    if (!block)
+    /* the group codes follow the five strings; the pointer array comes first in the
+     * block, where malloc's alignment suits it */
+    size_t nstr = 5 + th->ngroups;
+    const char **strs = qala_mem__malloc(2 * nstr * sizeof *strs), **copy = strs + nstr;
+    if (!strs)
         return qala_err__set(QALA_ENOMEM, "out of memory adding a threshold");
+    strs[0] = th->set;
+    strs[1] = th->group_basis;
+    strs[2] = th->source;
+    strs[3] = th->justification;
+    strs[4] = label;
+    for (size_t g = 0; g < th->ngroups; g++)
+        strs[5 + g] = th->groups[g];
+    char *block = qala_mem__grow((void **)&t->items, &t->cap, t->n + 1, sizeof *t->items) == QALA_OK
+                      ? qala_mem__pack_strings(th->ngroups * sizeof(const char *), strs, nstr, copy)
+                      : NULL;
+    if (!block) {
+        qala_mem__free(strs);
+        return qala_err__set(QALA_ENOMEM, "out of memory adding a threshold");
+    }
     rec *r = &t->items[t->n];
     r->block = block;
     r->pub = *th;
     const char **groups = (const char **)(void *)block;
-    char *at = block + ptrs;
-    r->pub.set = put(&at, strs[0]);
-    r->pub.group_basis = put(&at, strs[1]);
-    r->pub.source = put(&at, strs[2]);
-    r->pub.justification = put(&at, strs[3]);
-    r->label = put(&at, strs[4]);
+    r->pub.set = copy[0];
+    r->pub.group_basis = copy[1];
+    r->pub.source = copy[2];
+    r->pub.justification = copy[3];
+    r->label = copy[4];
     for (size_t g = 0; g < th->ngroups; g++)
-        groups[g] = put(&at, th->groups[g]);
+        groups[g] = copy[5 + g];
+    qala_mem__free(strs);
     r->pub.groups = th->ngroups ? groups : NULL;
     t->n++;
     return QALA_OK;

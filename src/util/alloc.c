@@ -71,6 +71,25 @@ char *qala_mem__strdup(const char *s)
     return qala_mem__strndup(s, strlen(s));
 }
 
+char *qala_mem__pack_strings(size_t prefix, const char *const *strs, size_t n, const char **copies)
+{
+    size_t size = prefix;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(strs[i] ? strs[i] : "") + 1;
+    char *block = qala_mem__malloc(size);
+    if (!block)
+        return NULL;
+    char *at = block + prefix;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = strs[i] ? strs[i] : "";
+        size_t len = strlen(s) + 1;
+        memcpy(at, s, len);
+        copies[i] = at;
+        at += len;
+    }
+    return block;
+}
+
 qala_status qala_mem__grow(void **ptr, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)

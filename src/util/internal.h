@@ -18,6 +18,11 @@ void *qala_mem__realloc(void *ptr, size_t size);
 void qala_mem__free(void *ptr);
 char *qala_mem__strdup(const char *s);
 char *qala_mem__strndup(const char *s, size_t len);
+/* One block of `prefix` bytes followed by copies of the n strings (NULL is copied as
+ * ""): copies[i] points at the copy of strs[i]. The caller frees the block. NULL when out
+ * of memory (nothing recorded). Collections use it so that each item owns its strings in
+ * one allocation that does not move when the collection grows. */
+char *qala_mem__pack_strings(size_t prefix, const char *const *strs, size_t n, const char **copies);
 /* Grows *ptr (of *cap elements of elem_size) to hold at least need elements,
  * doubling. Returns QALA_ENOMEM (and records it) on failure, leaving *ptr intact. */
 qala_status qala_mem__grow(void **ptr, size_t *cap, size_t need, size_t elem_size);
