@@ -8,10 +8,13 @@
 #include "qala/dataset.h"
 #include "qala/defaults.h"
 #include "qala/denominate.h"
+#include "qala/diagnose.h"
 #include "qala/findings.h"
 #include "qala/framework.h"
 #include "qala/import.h"
 #include "qala/impute.h"
+#include "qala/index.h"
+#include "qala/index_spec.h"
 #include "qala/monitor.h"
 #include "qala/normalise.h"
 #include "qala/rank.h"
@@ -20,5 +23,4 @@
 #include "qala/text.h"
 #include "qala/threshold.h"
 #include "qala/treat.h"
-
 #endif
