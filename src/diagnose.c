@@ -23,6 +23,7 @@
  * every node (m up to ~100) once per diagnosis. Spearman sorts each pair's rows again:
  * O(m²·n log n), a few milliseconds for the sizes above.
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -365,12 +366,17 @@ qala_status qala_diag_pca_weights(qala_diag_pca *info, double *loadings, double 
                            (int)info_l);
         goto done;
     }
-    /* orientation: loadings sum to >= 0; an exact zero sum takes the first nonzero > 0 */
-    double sum = 0;
-    for (size_t j = 0; j < m; j++)
+    /* orientation: loadings sum to >= 0. A sum within rounding of 0 (loadings that
+     * cancel, as (1, −1)/√2 for two opposed columns) has no meaningful sign: the first
+     * nonzero loading is made positive and the weights are NAN (not ±1e16) */
+    double sum = 0, abs_sum = 0;
+    for (size_t j = 0; j < m; j++) {
         sum += v[j];
+        abs_sum += fabs(v[j]);
+    }
+    int zero_sum = fabs(sum) <= 64 * DBL_EPSILON * abs_sum;
     int flip = sum < 0;
-    if (sum == 0)
+    if (zero_sum)
         for (size_t j = 0; j < m; j++)
             if (v[j] != 0) {
                 flip = v[j] < 0;
@@ -387,7 +393,7 @@ qala_status qala_diag_pca_weights(qala_diag_pca *info, double *loadings, double 
         if (loadings)
             loadings[j] = v[j];
         if (weights)
-            weights[j] = sum != 0 ? v[j] / sum : NAN;
+            weights[j] = zero_sum ? NAN : v[j] / sum;
     }
 done:
     qala_mem__free(iwork);

@@ -81,8 +81,9 @@ typedef struct qala_diag_pca {
 
 /* First principal component of the m columns (standardised; complete rows only):
  * loadings[m] (unit length, as prcomp's rotation) and weights[m] (loadings / Σ loadings;
- * either may be NULL). Orientation: Σ loadings >= 0 (on an exact 0, the first nonzero
- * loading is positive; the weights are then NAN). With fewer than 2 columns, fewer than 3
+ * either may be NULL). Orientation: Σ loadings >= 0; when the sum is 0 to rounding
+ * (|Σ| <= 64·ε·Σ|loading|) the first nonzero loading is made positive and the weights
+ * are NAN. With fewer than 2 columns, fewer than 3
  * complete rows, or a column constant over them, the outputs are NAN (QALA_OK) and n_used
  * says how many rows were complete. QALA_EINVAL (info NULL, x NULL with n, m > 0, ld < n),
  * QALA_ENOMEM, QALA_EDATA when LAPACK fails to converge. */
