@@ -56,20 +56,24 @@ const char *qala_progress_class_code(qala_progress_class c);
 
 /* Why a measure is undefined or was adjusted (bits of the flags fields). */
 enum {
-    QALA_TREND_FLAG_TOO_FEW = 1u << 0,      /* fewer than 2 observed values (progress: no base
-                                        * period observed before the last one) */
-    QALA_TREND_FLAG_ZERO = 1u << 1,         /* a CAGR end value is 0: CAGR undefined */
-    QALA_TREND_FLAG_SIGN_CHANGE = 1u << 2,  /* CAGR end values of opposite signs: undefined */
-    QALA_TREND_FLAG_NEGATIVE = 1u << 3,     /* both CAGR end values < 0: CAGR of the ratio, and
-                                        * the classes reverse the direction (Open SDG) */
-    QALA_TREND_FLAG_MEAN_ZERO = 1u << 4,    /* mean level 0: slope_pct undefined */
-    QALA_TREND_FLAG_PREV_ZERO = 1u << 5,    /* previous value 0: last_change_pct undefined */
-    QALA_TREND_FLAG_ZERO_REPLACED = 1u << 6, /* progress: a zero base or target value was replaced
-                                        * by target->zero_replacement */
-    QALA_TREND_FLAG_TARGET_NOT_AFTER_BASE = 1u << 7, /* progress: the target period is not after
-                                        * the base period: required CAGR undefined */
-    QALA_TREND_FLAG_REQUIRED_ZERO = 1u << 8 /* progress: target value = base value, so the
-                                        * required CAGR is 0 and R is ±infinity */
+    /* fewer than 2 observed values (progress: no base period observed before the last) */
+    QALA_TREND_FLAG_TOO_FEW = 1u << 0,
+    /* a CAGR end value is 0: CAGR undefined */
+    QALA_TREND_FLAG_ZERO = 1u << 1,
+    /* CAGR end values of opposite signs: CAGR undefined */
+    QALA_TREND_FLAG_SIGN_CHANGE = 1u << 2,
+    /* both CAGR end values < 0: CAGR of the ratio; the classes reverse the direction */
+    QALA_TREND_FLAG_NEGATIVE = 1u << 3,
+    /* mean level 0: slope_pct undefined */
+    QALA_TREND_FLAG_MEAN_ZERO = 1u << 4,
+    /* previous value 0: last_change_pct undefined */
+    QALA_TREND_FLAG_PREV_ZERO = 1u << 5,
+    /* progress: a zero base or target value was replaced by target->zero_replacement */
+    QALA_TREND_FLAG_ZERO_REPLACED = 1u << 6,
+    /* progress: the target period is not after the base period: required CAGR undefined */
+    QALA_TREND_FLAG_TARGET_NOT_AFTER_BASE = 1u << 7,
+    /* progress: target value = base value, so the required CAGR is 0 and R is ±infinity */
+    QALA_TREND_FLAG_REQUIRED_ZERO = 1u << 8
 };
 
 /* The trend of a series. Periods are those of the observed values used. */
