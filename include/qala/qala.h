@@ -4,6 +4,7 @@
 
 #include "qala/aggregate.h"
 #include "qala/category.h"
+#include "qala/compare.h"
 #include "qala/common.h"
 #include "qala/dataset.h"
 #include "qala/defaults.h"
@@ -20,7 +21,9 @@
 #include "qala/rank.h"
 #include "qala/registry.h"
 #include "qala/store.h"
+#include "qala/targets.h"
 #include "qala/text.h"
 #include "qala/threshold.h"
 #include "qala/treat.h"
+#include "qala/trends.h"
 #endif
