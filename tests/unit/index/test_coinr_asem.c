@@ -50,6 +50,9 @@ static void teardown(void)
 
 TestSuite(index_asem, .init = setup, .fini = teardown);
 
+/* Set by tests that expect some cells beyond a tolerance (they are counted, not logged). */
+static int quiet;
+
 /* |a - b| <= rel * |b|, both missing equal. */
 static int rel_close(double a, double b, double rel)
 {
@@ -75,7 +78,7 @@ static size_t compare_stage(const qala_index_result *res, qala_index_stage stage
             const char *unit = qala_index_result_unit_code(res, qala_index_result_unit(res, k));
             double want = coinr_get(&t, unit, code);
             if (!(strict ? rel_close(x[k], want, rel) : coinr_close(x[k], want, rel))) {
-                if (bad++ < 8)
+                if (bad++ < 8 && !quiet)
                     cr_log_error("%s %s/%s: qala %.17g, COINr %.17g", file, unit, code, x[k],
                                  want);
             }
@@ -115,8 +118,10 @@ Test(index_asem, normalised_every_cell_matches_coinr)
      * magnifies that where a column's minimum or maximum is such a value (UNVote, Lang,
      * PRemit, PrimEner, Forest, FemLab, and MNG's CultGood): 49 cells beyond 1e-9, none
      * beyond 2e-8. On COINr's own raw values: on_coinr_raw_values_...but_one. */
+    quiet = 1;
     cr_expect_eq(compare_stage(R, QALA_INDEX_STAGE_NORMALISED, "expected/ASEM_COIN_Normalised.csv",
                                0, 49, 1e-9, 0), 49);
+    quiet = 0;
     cr_expect_eq(compare_stage(R, QALA_INDEX_STAGE_NORMALISED, "expected/ASEM_COIN_Normalised.csv",
                                0, 49, 2e-8, 0), 0);
 }
@@ -256,8 +261,10 @@ Test(index_asem, on_coinr_raw_values_every_cell_matches_to_1e9_but_one)
     for (int s = QALA_INDEX_STAGE_DENOMINATED; s <= QALA_INDEX_STAGE_TREATED; s++)
         cr_expect_eq(compare_stage(RC, (qala_index_stage)s, stage_files[s], 0, 49, 1e-9, 1), 0,
                      "%s", stage_files[s]);
+    quiet = 1;
     cr_expect_eq(compare_stage(RC, QALA_INDEX_STAGE_NORMALISED, stage_files[4], 0, 49, 1e-9, 0),
                  1);
+    quiet = 0;
     cr_expect_eq(compare_stage(RC, QALA_INDEX_STAGE_NORMALISED, stage_files[4], 0, 49, 2e-9, 0),
                  0);
     cr_expect_eq(compare_stage(RC, QALA_INDEX_STAGE_AGGREGATED, stage_files[5], 0,
