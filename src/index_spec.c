@@ -737,12 +737,14 @@ qala_status qala_index_spec__finish(qala_index_spec *spec, qala_reporter *r)
     if (nind == 0)
         qala_reporter__add(r, ERR, 0, 0, "no-indicators", "indicators: the index has no "
                            "indicators");
+    size_t before = r->errors;
     if ((st = check_codes(spec, r)) != QALA_OK)
         goto done;
     size_t root = check_parents(spec, r, &w);
     check_cycles(spec, r, &w);
+    int sound = r->errors == before && root != QALA_INDEX_NONE && nind > 0;
     check_weight_sets(spec, r);
-    if (r->errors > 0 || root == QALA_INDEX_NONE || nind == 0)
+    if (!sound) /* the levels need a sound structure; other errors still let them be found */
         goto done;
 
     int nlevels = order_tree(spec, &w, stack);
