@@ -792,7 +792,10 @@ qala_status qala_index_spec__finish(qala_index_spec *spec, qala_reporter *r)
     spec->tree.nnodes = n;
     spec->tree.nindicators = nind;
     spec->tree.nlevels = nlevels;
-    if (qala_index_tree_check(&spec->tree) != QALA_OK)
+    qala_status ck = qala_index_tree_check(&spec->tree);
+    if (ck == QALA_ENOMEM)
+        st = ck;
+    else if (ck != QALA_OK) /* a check finish missed: still a finding, never a bad tree */
         qala_reporter__add(r, ERR, 0, 0, "bad-tree", "%s", qala_error_last()->message);
     else
         spec->finished = 1;

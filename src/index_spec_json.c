@@ -34,6 +34,7 @@ typedef struct jctx {
     qala_reporter r;
     qala_index_spec *spec;
     qala_status failed; /* first failure that is not about the data (QALA_ENOMEM) */
+    int over_limit;     /* a "limit" finding was made: the load fails with QALA_ELIMIT */
 } jctx;
 
 __attribute__((format(printf, 5, 6)))
@@ -45,6 +46,8 @@ static void report(jctx *c, qala_severity sev, const char *rule, const char *whe
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (strcmp(rule, "limit") == 0)
+        c->over_limit = 1;
     if (where[0])
         qala_reporter__add(&c->r, sev, 0, 0, rule, "%s: %s", where, msg);
     else
@@ -729,7 +732,7 @@ qala_status qala_index_spec_load_json(qala_index_spec *spec, const char *text, s
 {
     assert(spec && (text || len == 0));
     qala_index_spec__reset(spec);
-    jctx c = {{findings, file ? file : "", 0, 0, QALA_OK}, spec, QALA_OK};
+    jctx c = {{findings, file ? file : "", 0, 0, QALA_OK}, spec, QALA_OK, 0};
     if (len > QALA_SPEC_MAX_BYTES) {
         report(&c, ERR, "limit", "", "the spec has %zu bytes; the limit is %zu", len,
                QALA_SPEC_MAX_BYTES);
@@ -755,9 +758,14 @@ qala_status qala_index_spec_load_json(qala_index_spec *spec, const char *text, s
     else
         read_top(&c, top);
     json_decref(top);
-    if (c.failed != QALA_OK) {
+    if (c.failed != QALA_OK || c.r.failed != QALA_OK) {
         qala_index_spec__reset(spec);
-        return qala_err__set(c.failed, "out of memory reading an index spec");
+        return qala_err__set(QALA_ENOMEM, "out of memory reading an index spec");
+    }
+    if (c.over_limit) {
+        qala_index_spec__reset(spec);
+        return qala_err__set(QALA_ELIMIT, "%s: the index spec is over a size limit (see the "
+                             "findings)", c.r.file);
     }
     return qala_index_spec__finish(spec, &c.r);
 }
