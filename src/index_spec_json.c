@@ -1,13 +1,13 @@
 /* src/index_spec_json.c — reading composite-index specs from JSON (docs/index-spec.md)
- * with jansson, and the specs embedded from data/index/.
+ * with jansson (files and the embedded specs come here through index_spec.c).
  *
  * The text is parsed whole (json_loadb, duplicate keys refused; a syntax error is one
  * finding with jansson's line and column and QALA_EPARSE), then walked once: every key
  * is checked against the keys its object may have (unknown ones with a "did you mean"),
  * every value against its type and range, and the nodes are handed to the spec's builder
  * with their settings already merged (defaults, then the node's own keys) and the JSON
- * path findings name them by. The spec's finish then checks the tree and applies the
- * per-level aggregation overrides. A value found bad is reported and not stored, so that
+ * path findings name them by. The spec's finish (index_spec_check.c) then checks the
+ * tree and applies the per-level aggregation overrides. A value found bad is reported and not stored, so that
  * finish does not report it again. Caps: QALA_SPEC_MAX_BYTES of text, QALA_SPEC_MAX_NODES
  * nodes, QALA_SPEC_MAX_CODE bytes of a code, QALA_SPEC_MAX_TEXT of a name; jansson limits
  * the nesting depth. jansson allocates through its own (process-wide) hooks, which the
@@ -22,7 +22,6 @@
 #include <jansson.h>
 
 #include "index_spec_internal.h"
-#include "qala/defaults.h"
 #include "qala/text.h"
 #include "util/internal.h"
 
@@ -768,65 +767,4 @@ qala_status qala_index_spec_load_json(qala_index_spec *spec, const char *text, s
                              "findings)", c.r.file);
     }
     return qala_index_spec__finish(spec, &c.r);
-}
-
-qala_status qala_index_spec_load_file(qala_index_spec *spec, const char *path,
-                                      qala_findings *findings)
-{
-    assert(spec && path);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        qala_index_spec__reset(spec);
-        return qala_err__set(QALA_EIO, "cannot open index spec '%s'", path);
-    }
-    qala_buf b;
-    qala_buf__init(&b, QALA_SPEC_MAX_BYTES + 1);
-    char chunk[8192];
-    size_t got;
-    qala_status st = QALA_OK;
-    while (st == QALA_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        st = qala_buf__append(&b, chunk, got);
-    int err = ferror(f);
-    fclose(f);
-    if (st == QALA_ELIMIT) /* let the reader report the size as a finding */
-        st = qala_index_spec_load_json(spec, NULL, QALA_SPEC_MAX_BYTES + 1, path, findings);
-    else if (st == QALA_OK && err)
-        st = qala_err__set(QALA_EIO, "cannot read index spec '%s'", path);
-    else if (st == QALA_OK)
-        st = qala_index_spec_load_json(spec, b.data, b.len, path, findings);
-    if (st == QALA_ENOMEM || st == QALA_EIO)
-        qala_index_spec__reset(spec);
-    qala_buf__free(&b);
-    return st;
-}
-
-static const char *const default_names[] = {"city-development", "smart-city", "asem"};
-#define NDEFAULTS (sizeof default_names / sizeof default_names[0])
-
-const char *qala_index_spec_default_name(size_t i)
-{
-    return i < NDEFAULTS ? default_names[i] : NULL;
-}
-
-qala_status qala_index_spec_load_default(qala_index_spec *spec, const char *name,
-                                         qala_findings *findings)
-{
-    assert(spec && name);
-    for (size_t i = 0; i < NDEFAULTS; i++) {
-        if (strcmp(name, default_names[i]) != 0)
-            continue;
-        char path[64], label[64];
-        snprintf(path, sizeof path, "index/%s.json", name);
-        snprintf(label, sizeof label, "%s.json", name);
-        size_t len = 0;
-        const char *text = qala_default_data(path, &len);
-        if (!text) {
-            qala_index_spec__reset(spec);
-            return qala_err__set(QALA_ENOTFOUND, "the embedded index spec %s is missing", path);
-        }
-        return qala_index_spec_load_json(spec, text, len, label, findings);
-    }
-    qala_index_spec__reset(spec);
-    return qala_err__set(QALA_ENOTFOUND, "no embedded index spec '%s' (the specs are "
-                         "city-development, smart-city, asem)", name);
 }
