@@ -194,7 +194,8 @@ qala_status qala_index_spec__add_weight(qala_index_spec *spec, const char *set,
     if (qala_mem__grow((void **)&spec->weights, &spec->aweights, spec->nweights + 1,
                        sizeof *spec->weights) != QALA_OK)
         return QALA_ENOMEM;
-    size_t s = 0;
+    /* a file gives the entries of a set together: try the last set first */
+    size_t s = spec->nsets && strcmp(spec->sets[spec->nsets - 1], set) == 0 ? spec->nsets - 1 : 0;
     while (s < spec->nsets && strcmp(spec->sets[s], set) != 0)
         s++;
     if (s == spec->nsets && qala_mem__grow((void **)&spec->sets, &spec->asets, spec->nsets + 1,
