@@ -212,7 +212,7 @@ static double synth(uint64_t u, uint64_t j, uint64_t seed)
     return (double)(j % 7) * 10.0 + (double)(h % 100000) / 1000.0;
 }
 
-static int run_synth(size_t n, uint64_t seed, long reps, const char *out_path)
+static int run_synth(size_t n, uint64_t seed, long reps, const char *out_path, unsigned threads)
 {
     static char codes_buf[SYN_INDICATORS + SYN_PILLARS + 1][16];
     qala_index_node nodes[SYN_INDICATORS + SYN_PILLARS + 1];
@@ -236,6 +236,10 @@ static int run_synth(size_t n, uint64_t seed, long reps, const char *out_path)
     qala_index_tree tree = {.nodes = nodes, .nnodes = root + 1, .nindicators = SYN_INDICATORS,
                             .nlevels = 3};
     qala_index_settings_init(&tree.settings);
+    /* what the numpy reference computes: the index scores and the index ranks */
+    tree.settings.scores_only = 1;
+    tree.settings.rank_from = 3;
+    tree.settings.threads = threads;
 
     double *matrix = malloc(n * SYN_INDICATORS * sizeof *matrix);
     const double *cols[SYN_INDICATORS];
@@ -302,7 +306,8 @@ int main(int argc, char **argv)
     if (argc >= 4 && strcmp(argv[1], "asem") == 0)
         return run_asem(argv[2], atol(argv[3]));
     if (argc >= 6 && strcmp(argv[1], "synth") == 0)
-        return run_synth((size_t)atol(argv[2]), (uint64_t)atol(argv[3]), atol(argv[4]), argv[5]);
-    fprintf(stderr, "usage: bench_index asem SHARED_DIR REPS | synth N SEED REPS OUT\n");
+        return run_synth((size_t)atol(argv[2]), (uint64_t)atol(argv[3]), atol(argv[4]), argv[5],
+                         argc > 6 ? (unsigned)atoi(argv[6]) : 1);
+    fprintf(stderr, "usage: bench_index asem SHARED_DIR REPS | synth N SEED REPS OUT [THREADS]\n");
     return 2;
 }

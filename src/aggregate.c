@@ -89,11 +89,12 @@ static qala_status refuse(qala_agg_report *rep, size_t i, size_t j, double v,
 
 /* ---- the means: one pass to admit the unit, one to compute ---------------------- */
 
-static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
-                                  const double *x, size_t n, size_t m, size_t us, size_t cs,
-                                  const double *w, const qala_agg_spec *spec)
+/* The per-unit loop of the arithmetic mean (any strides). */
+static qala_status arithmetic_units(double *out, uint8_t *flags, qala_agg_report *rep,
+                                    const double *x, size_t i0, size_t i1, size_t m, size_t us,
+                                    size_t cs, const double *w, const qala_agg_spec *spec)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = i0; i < i1; i++) {
         const double *xi = x + i * us;
         double ws = 0;
         size_t k = 0;
@@ -107,6 +108,61 @@ static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *
             if (!isnan(xi[j * cs]))
                 s += weight(w, j) * xi[j * cs];
         out[i] = s / ws;
+    }
+    return QALA_OK;
+}
+
+enum { CHUNK = 256 };
+
+/* Units side by side (unit_stride 1, the columnar layout): a chunk of units at a time,
+ * children in the outer loop, so that the inner loop runs along a column. Each unit's
+ * sums are made in the same order (children ascending) as the per-unit loop, so the
+ * results are the same to the bit; a chunk with a non-finite child goes through the
+ * per-unit loop, which reports the first such value in unit order. */
+static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
+                                  const double *x, size_t n, size_t m, size_t us, size_t cs,
+                                  const double *w, const qala_agg_spec *spec)
+{
+    if (us != 1)
+        return arithmetic_units(out, flags, rep, x, 0, n, m, us, cs, w, spec);
+    double s[CHUNK], ws[CHUNK], cnt[CHUNK]; /* counts as doubles: exact below 2^53 */
+    for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+        size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+        for (size_t i = 0; i < len; i++)
+            s[i] = ws[i] = cnt[i] = 0;
+        for (size_t j = 0; j < m; j++) {
+            const double *col = x + i0 + j * cs;
+            double wj = weight(w, j);
+            for (size_t i = 0; i < len; i++) { /* branch-free, so that it vectorises */
+                double v = col[i];
+                int ok = v == v; /* not NAN; adding 0.0 leaves a sum as it was */
+                s[i] += ok ? wj * v : 0.0;
+                ws[i] += ok ? wj : 0.0;
+                cnt[i] += ok ? 1.0 : 0.0;
+            }
+        }
+        /* an infinite child makes its unit's sum infinite or NAN */
+        int bad = 0;
+        for (size_t i = 0; i < len; i++)
+            bad |= !isfinite(s[i]);
+        if (bad) {
+            qala_status st = arithmetic_units(out, flags, rep, x, i0, i0 + len, m, us, cs, w, spec);
+            if (st != QALA_OK)
+                return st;
+            continue;
+        }
+        for (size_t i = 0; i < len; i++) {
+            int ok = 1;
+            if (m > 0 && (double)cnt[i] / (double)m < spec->availability) {
+                mark(flags, i0 + i, QALA_AGG_FLAG_LOW_AVAILABILITY);
+                ok = 0;
+            }
+            if (cnt[i] == 0 || !(ws[i] > 0)) {
+                mark(flags, i0 + i, QALA_AGG_FLAG_NO_DATA);
+                ok = 0;
+            }
+            out[i0 + i] = ok ? s[i] / ws[i] : NAN;
+        }
     }
     return QALA_OK;
 }

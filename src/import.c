@@ -259,7 +259,7 @@ static qala_status resolve_cached(importer *im, name_cache *cache, const char *r
 static qala_status resolve_unit(importer *im, const char *raw, size_t len, long column,
                                 uint32_t *id, int *ok)
 {
-    int64_t code;
+    int64_t code = 0;
     *ok = 0;
     qala_status st = resolve_cached(im, &im->units, raw, len, lookup_unit, &code);
     if (st != QALA_OK)
@@ -276,7 +276,7 @@ static qala_status resolve_unit(importer *im, const char *raw, size_t len, long 
 static qala_status resolve_indicator(importer *im, const char *raw, size_t len, long column,
                                      int report, size_t *fw_index, uint32_t *id, int *ok)
 {
-    int64_t code;
+    int64_t code = 0;
     *ok = 0;
     qala_status st = resolve_cached(im, &im->indicators, raw, len, lookup_indicator, &code);
     if (st != QALA_OK)
@@ -711,7 +711,7 @@ static void note_duplicate(void *ctx, size_t kept, size_t dropped)
              qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[dropped]), period,
              (unsigned long)qala_dataset_lines(ds)[kept]);
     add_finding(im, QALA_SEVERITY_ERROR, 0, "duplicate", msg);
-    int64_t code;
+    int64_t code = 0;
     qala_status st = qala_mem__grow((void **)&im->dups, &im->cap_dups, im->ndups + 1, sizeof *im->dups);
     if (st == QALA_OK)
         st = remember_message(im, msg, &code);

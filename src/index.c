@@ -329,29 +329,41 @@ static qala_status copy_input(qala_index_result *res)
     return QALA_OK;
 }
 
-/* The data block (every stage's columns and flags) and the run's scratch. */
-static qala_status alloc_data(qala_index_result *res)
+int qala_index__ranked(const qala_index_result *res, size_t i)
+{
+    int from = res->tree->settings.rank_from > 0 ? res->tree->settings.rank_from : 1;
+    if (res->tree->settings.scores_only && i < res->nind)
+        return 0;
+    return res->tree->nodes[i].level >= from;
+}
+
+/* The data block (every stage's columns and flags) and the run's scratch. The fused path
+ * keeps the aggregates' scores and the ranks only. */
+static qala_status alloc_data(qala_index_result *res, int fused)
 {
     size_t ni = res->nind, nn = res->nnodes, nr = res->nrows;
-    size_t nraw = res->nunits * res->nperiods, nrawcols = 0;
-    for (size_t i = 0; i < ni; i++)
+    size_t nraw = res->nunits * res->nperiods, nrawcols = 0, nranked = 0;
+    for (size_t i = 0; i < ni && !fused; i++)
         nrawcols += res->in_col[i] != SIZE_MAX;
+    for (size_t i = 0; i < nn; i++)
+        nranked += qala_index__ranked(res, i) != 0;
+    size_t nstage = fused ? 0 : ni;
     layout l = {0, 0};
     size_t o_raw = place(&l, nrawcols, nraw * sizeof(double));
     size_t o_stage[QALA_INDEX_STAGE_COUNT] = {0};
-    o_stage[QALA_INDEX_STAGE_DENOMINATED] = place(&l, ni, nr * sizeof(double));
-    o_stage[QALA_INDEX_STAGE_IMPUTED] = place(&l, ni, nr * sizeof(double));
-    o_stage[QALA_INDEX_STAGE_TREATED] = place(&l, ni, nr * sizeof(double));
-    o_stage[QALA_INDEX_STAGE_NORMALISED] = place(&l, ni, nr * sizeof(double));
+    o_stage[QALA_INDEX_STAGE_DENOMINATED] = place(&l, nstage, nr * sizeof(double));
+    o_stage[QALA_INDEX_STAGE_IMPUTED] = place(&l, nstage, nr * sizeof(double));
+    o_stage[QALA_INDEX_STAGE_TREATED] = place(&l, nstage, nr * sizeof(double));
+    o_stage[QALA_INDEX_STAGE_NORMALISED] = place(&l, nstage, nr * sizeof(double));
     o_stage[QALA_INDEX_STAGE_AGGREGATED] = place(&l, nn - ni, nr * sizeof(double));
-    o_stage[QALA_INDEX_STAGE_RANKED] = place(&l, nn, nr * sizeof(double));
-    size_t o_flags = place(&l, (size_t)FLAGS_COUNT * ni, nr);
+    o_stage[QALA_INDEX_STAGE_RANKED] = place(&l, nranked, nr * sizeof(double));
+    size_t o_flags = place(&l, fused ? 0 : (size_t)FLAGS_COUNT * ni, nr);
     char *d = alloc_layout(&l, "index columns");
     if (!d)
         return QALA_ENOMEM;
     res->data = d;
     double *raw = AT(d, o_raw);
-    for (size_t i = 0; i < ni; i++) {
+    for (size_t i = 0; i < ni && !fused; i++) {
         if (res->in_col[i] != SIZE_MAX) {
             memcpy(raw, res->input->columns[res->in_col[i]], nraw * sizeof *raw);
             res->col[i] = raw; /* stage RAW = 0 */
@@ -365,9 +377,14 @@ static qala_status alloc_data(qala_index_result *res)
     for (size_t a = ni; a < nn; a++)
         res->col[(size_t)QALA_INDEX_STAGE_AGGREGATED * nn + a] =
             (double *)AT(d, o_stage[QALA_INDEX_STAGE_AGGREGATED]) + (a - ni) * nr;
+    double *rk = AT(d, o_stage[QALA_INDEX_STAGE_RANKED]);
     for (size_t i = 0; i < nn; i++)
-        res->col[(size_t)QALA_INDEX_STAGE_RANKED * nn + i] =
-            (double *)AT(d, o_stage[QALA_INDEX_STAGE_RANKED]) + i * nr;
+        if (qala_index__ranked(res, i)) {
+            res->col[(size_t)QALA_INDEX_STAGE_RANKED * nn + i] = rk;
+            rk += nr;
+        }
+    if (fused)
+        return QALA_OK;
     uint8_t *f = AT(d, o_flags);
     memset(f, 0, (size_t)FLAGS_COUNT * ni * nr);
     for (size_t t = 0; t < (size_t)FLAGS_COUNT * ni; t++)
@@ -425,10 +442,27 @@ qala_status qala_index_run(qala_index_result **out, const qala_index_tree *tree,
     if ((st = alloc_meta(res)) != QALA_OK || (st = copy_input(res)) != QALA_OK)
         goto fail;
     build_children(res);
-    if ((st = resolve(res)) != QALA_OK || (st = qala_index__screen(res)) != QALA_OK)
+    if ((st = resolve(res)) != QALA_OK)
+        goto fail;
+    if (qala_index__fused_applies(res)) {
+        /* every unit is kept (no unit screen): the fused path screens the indicators */
+        res->nkept = res->nunits;
+        for (size_t u = 0; u < res->nunits; u++) {
+            res->kept[u] = u;
+            res->unit_kept[u] = 1;
+        }
+        res->nrows = res->nperiods * res->nkept;
+        if ((st = alloc_data(res, 1)) != QALA_OK || (st = qala_index__run_fused(res)) != QALA_OK ||
+            (st = qala_index__weights(res)) != QALA_OK)
+            goto fail;
+        res->input = NULL;
+        *out = res;
+        return QALA_OK;
+    }
+    if ((st = qala_index__screen(res)) != QALA_OK)
         goto fail;
     res->nrows = res->nperiods * res->nkept;
-    if ((st = alloc_data(res)) != QALA_OK)
+    if ((st = alloc_data(res, 0)) != QALA_OK)
         goto fail;
     if (res->impute_grouping != SIZE_MAX) {
         const uint32_t *g = res->groupings[res->impute_grouping].group;
@@ -518,6 +552,8 @@ const double *qala_index_result_column(const qala_index_result *res, qala_index_
     assert(res);
     if ((unsigned)stage >= QALA_INDEX_STAGE_COUNT || node >= res->nnodes)
         return NULL;
+    if (res->tree->settings.scores_only && node < res->nind)
+        return NULL;
     return res->col[(size_t)stage * res->nnodes + node];
 }
 
@@ -525,7 +561,7 @@ const uint8_t *qala_index_result_flags(const qala_index_result *res, qala_index_
                                        size_t node)
 {
     assert(res);
-    if (node >= res->nind)
+    if (node >= res->nind || res->tree->settings.scores_only)
         return NULL;
     switch (stage) {
     case QALA_INDEX_STAGE_DENOMINATED: return res->flags[FLAGS_DENOMINATED * res->nind + node];
@@ -584,6 +620,9 @@ qala_status qala_index_result_group_ranks(const qala_index_result *res, size_t n
         gid[k] = id == QALA_IMPUTE_NO_GROUP ? QALA_RANK_NO_GROUP : id;
     }
     const double *x = res->col[(size_t)QALA_INDEX_STAGE_AGGREGATED * res->nnodes + node];
+    if (!x || (res->tree->settings.scores_only && node < res->nind))
+        return qala_err__set(QALA_EINVAL, "group ranks: the run kept no scores of '%s' "
+                             "(scores_only)", res->tree->nodes[node].code);
     qala_status st = QALA_OK;
     for (size_t p = 0; p < res->nperiods && st == QALA_OK; p++)
         st = qala_rank_min_groups(out + p * nk, 1, x + p * nk, 1, gid, nk, QALA_RANK_DESC,

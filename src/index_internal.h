@@ -88,6 +88,17 @@ qala_status qala_index__aggregate(qala_index_result *res);
 qala_status qala_index__rank(qala_index_result *res);
 qala_status qala_index__weights(qala_index_result *res);
 
+/* The QALA_EDATA message of a child value v an aggregation method refused: aggregate a,
+ * child node `child`, kept unit k, period p. */
+qala_status qala_index__refused(const qala_index_result *res, size_t a, size_t child, size_t k,
+                                size_t p, double v);
+/* Whether node i gets ranks (its level is at least settings.rank_from). */
+int qala_index__ranked(const qala_index_result *res, size_t i);
+/* The fused path (index_fused.c): whether it applies to this run, and the run itself (in
+ * place of screen .. rank; `data` is laid out by the caller). */
+int qala_index__fused_applies(const qala_index_result *res);
+qala_status qala_index__run_fused(qala_index_result *res);
+
 /* "2018", "2018-Q3" ... of period p, or "" when the input gave no periods. */
 void qala_index__period_text(const qala_index_result *res, size_t p, char buf[static 16]);
 

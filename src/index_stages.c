@@ -300,8 +300,8 @@ qala_status qala_index__normalise(qala_index_result *res)
 /* ---- aggregate -------------------------------------------------------------------- */
 
 /* The message of a value an aggregation method refused, with codes instead of indices. */
-static qala_status refused(const qala_index_result *res, size_t a, size_t child, size_t k,
-                           size_t p, double v)
+qala_status qala_index__refused(const qala_index_result *res, size_t a, size_t child, size_t k,
+                               size_t p, double v)
 {
     const qala_index_node *n = &res->tree->nodes[a];
     const qala_agg_spec *s = &n->aggregate;
@@ -357,7 +357,7 @@ qala_status qala_index__aggregate(qala_index_result *res)
             qala_status st = qala_agg_node(y + p * nk, NULL, &rep, res->block + p * nk, nk, m,
                                            1, nr, res->cw, &nodes[a].aggregate);
             if (st == QALA_EDATA && rep.unit < nk && rep.child < m)
-                return refused(res, a, res->cid[rep.child], rep.unit, p,
+                return qala_index__refused(res, a, res->cid[rep.child], rep.unit, p,
                                res->block[rep.child * nr + p * nk + rep.unit]);
             if (st != QALA_OK) {
                 char per[16];
@@ -377,6 +377,8 @@ qala_status qala_index__rank(qala_index_result *res)
     for (size_t i = 0; i < res->nnodes; i++) {
         const double *x = qala_index__col(res, QALA_INDEX_STAGE_AGGREGATED, i);
         double *r = qala_index__col(res, QALA_INDEX_STAGE_RANKED, i);
+        if (!r)
+            continue; /* below settings.rank_from */
         for (size_t p = 0; p < res->nperiods; p++) {
             qala_status st = qala_rank_min(r + p * nk, 1, x + p * nk, 1, nk, QALA_RANK_DESC,
                                            res->rank_items);

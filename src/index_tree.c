@@ -23,6 +23,9 @@ void qala_index_settings_init(qala_index_settings *s)
     s->max_gap = 0;
     s->impute = QALA_IMPUTE_NONE;
     s->pooled = 1;
+    s->scores_only = 0;
+    s->rank_from = 1;
+    s->threads = 1;
 }
 
 void qala_index_node_init(qala_index_node *node, qala_index_node_kind kind, const char *code)
@@ -74,6 +77,9 @@ static qala_status check_settings(const qala_index_settings *s)
     if ((size_t)s->impute >= nm || (methods[s->impute].flags & QALA_IMPUTE_PANEL))
         return qala_err__set(QALA_EINVAL, "index settings: the imputation must be one of none, "
                                           "mean, median, group_mean, group_median");
+    if (s->rank_from < 0)
+        return qala_err__set(QALA_EINVAL, "index settings: rank_from must be a level (>= 1), "
+                                          "got %d", s->rank_from);
     if ((methods[s->impute].flags & QALA_IMPUTE_GROUPED) && s->impute_group[0] == '\0')
         return qala_err__set(QALA_EINVAL, "index settings: imputation '%s' needs a grouping",
                              qala_impute_method_code(s->impute));

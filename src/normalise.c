@@ -76,6 +76,17 @@ static void norm_minmax(double *out, size_t ostride, const double *x, size_t str
         *flags |= QALA_NORM_ZERO_RANGE;
         return fill_nan(out, ostride, n);
     }
+    if (s->transform == QALA_NORM_TF_NONE && stride == 1 && ostride == 1) {
+        /* the hot case, the same arithmetic without the per-value transform switch */
+        double range = hi - lo, span = u - l;
+        if (dir < 0)
+            for (size_t i = 0; i < n; i++)
+                out[i] = (-x[i] - lo) / range * span + l;
+        else
+            for (size_t i = 0; i < n; i++)
+                out[i] = (x[i] - lo) / range * span + l; /* vectorised (CMakeLists.txt) */
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         out[i * ostride] = (prep(x[i * stride], dir, s, flags) - lo) / (hi - lo) * (u - l) + l;
 }
@@ -384,20 +395,83 @@ qala_status qala_normalise_params_add(qala_normalise_params *params, const doubl
         return st;
     int want_ref = spec->method == QALA_NORM_DIST2REF;
     unsigned flags = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* pass 1: min, max, count and sum (no division per value: Welford's running mean
+     * made this the slowest loop of an index run) */
+    size_t nb = 0;
+    double sum = 0, mn = params->min, mx = params->max, shift = 0, s1 = 0, s2 = 0;
+    size_t ngeneral = n; /* values left for the general loop */
+    if (spec->transform == QALA_NORM_TF_NONE && !want_ref) {
+        /* the hot case: no transform, no reference; NAN fails both comparisons */
+        size_t i = 0;
+        for (; i < n && isnan(x[i * stride]); i++)
+            ;
+        if (i < n) {
+            shift = direction < 0 ? -x[i * stride] : x[i * stride];
+            if (params->count == 0)
+                mn = mx = shift;
+        }
+        for (; i < n; i++) {
+            double v = x[i * stride];
+            if (isnan(v))
+                continue;
+            v = direction < 0 ? -v : v;
+            mn = v < mn ? v : mn;
+            mx = v > mx ? v : mx;
+            nb++;
+            sum += v;
+            s1 += v - shift;
+            s2 += (v - shift) * (v - shift);
+        }
+        ngeneral = 0;
+    }
+    for (size_t i = 0; i < ngeneral; i++) {
         double v = prep(x[i * stride], direction, spec, &flags);
         if (want_ref && params->seen + i == spec->ref)
             params->ref = v;
         if (isnan(v))
             continue;
-        if (params->count == 0 || v < params->min)
-            params->min = v;
-        if (params->count == 0 || v > params->max)
-            params->max = v;
-        params->count++;
-        double d = v - params->mean; /* Welford (1962) */
-        params->mean += d / (double)params->count;
-        params->m2 += d * (v - params->mean);
+        if ((params->count == 0 && nb == 0) || v < mn)
+            mn = v;
+        if ((params->count == 0 && nb == 0) || v > mx)
+            mx = v;
+        if (nb++ == 0)
+            shift = v;
+        sum += v;
+        s1 += v - shift;
+        s2 += (v - shift) * (v - shift);
+    }
+    if (nb > 0) {
+        /* other methods: M2 from the sums shifted by the first value (one pass) */
+        double mean_b = sum / (double)nb, m2_b = fmax(0, s2 - s1 * s1 / (double)nb);
+        if (method_info[spec->method].flags & QALA_NORM_USES_MOMENTS) {
+            /* pass 2: R's correction of the mean, then the squared deviations */
+            double resid = 0;
+            unsigned f2 = 0;
+            for (size_t i = 0; i < n; i++) {
+                double v = prep(x[i * stride], direction, spec, &f2);
+                if (!isnan(v))
+                    resid += v - mean_b;
+            }
+            mean_b += resid / (double)nb;
+            m2_b = 0;
+            for (size_t i = 0; i < n; i++) {
+                double v = prep(x[i * stride], direction, spec, &f2);
+                if (!isnan(v))
+                    m2_b += (v - mean_b) * (v - mean_b);
+            }
+        }
+        /* merge with what was added before (Chan, Golub and LeVeque 1979) */
+        double na = (double)params->count, nt = na + (double)nb, delta = mean_b - params->mean;
+        if (params->count == 0) {
+            params->mean = mean_b;
+            params->m2 = m2_b;
+        } else {
+            params->mean += delta * (double)nb / nt;
+            params->m2 += m2_b + delta * delta * na * (double)nb / nt;
+        }
+        params->count += nb;
+        params->min = mn;
+        params->max = mx;
     }
     params->seen += n;
     params->flags |= flags;

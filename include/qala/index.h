@@ -77,7 +77,8 @@ typedef enum qala_index_screen {
 typedef struct qala_index_indicator_report {
     qala_index_screen screen;
     double availability;      /* share of non-missing raw cells of the kept units */
-    double zero_share;        /* share of zeros among them */
+    double zero_share;        /* share of zeros among them (NAN when a scores_only run
+                                 took the fused path with no limit on zeros: not counted) */
     size_t n_denominated_missing; /* cells made missing by a zero or missing denominator */
     size_t n_imputed;         /* cells filled (all periods, both passes) */
     size_t n_left_missing;    /* cells still missing after imputation */

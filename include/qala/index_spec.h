@@ -52,6 +52,20 @@ typedef struct qala_index_settings {
     char impute_group[64];          /* grouping for group methods (an input grouping's name) */
     /* normalise: parameters pooled over all periods (1, the default) or per period (0). */
     int pooled;
+    /* what a run keeps and how it runs (not part of a spec file; set by the caller):
+     * scores_only: 1 keeps only the aggregates' scores and ranks (the indicator stages
+     *   RAW..NORMALISED, their flags and the indicators' ranks are NULL in the result);
+     *   when nothing needs whole columns (no denominator, imputation or treatment, no rank
+     *   normalisation or dist2ref, row-wise aggregations only, no unit screen) the run
+     *   then takes the fused path: normalisation and aggregation block by block without
+     *   the intermediate tables (qala/index.h). Default 0.
+     * rank_from: nodes of this level and above get ranks (1, the default: every node; the
+     *   root's level: the index only). 0 counts as 1.
+     * threads: threads of the fused path (0: one per CPU; default 1). Results are the same
+     *   whatever the number. */
+    int scores_only;
+    int rank_from;
+    unsigned threads;
 } qala_index_settings;
 
 void qala_index_settings_init(qala_index_settings *s);
