@@ -159,29 +159,51 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
         rc = cli_fail(ctx, st, NULL);
     if (rc == EXIT_OK) {
         int store = !dry_run && (!errors || keep_valid);
-        for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
-            qala_batch_result res = {0};
-            if (store && qala_dataset_size(ds[i]) > 0) {
-                char sha[65];
-                if ((st = qala_sha256_file(sha, files[i])) == QALA_OK) {
-                    qala_batch_info info = {files[i], sha, NULL};
-                    st = qala_store_import(ctx->store, ds[i], &info, &res);
-                }
-                if (st != QALA_OK) {
+        /* every file's batch in one transaction: all stored, or none */
+        qala_batch_result *res = calloc((size_t)nfiles, sizeof *res);
+        qala_batch_info *info = calloc((size_t)nfiles, sizeof *info);
+        const qala_dataset **sets = calloc((size_t)nfiles, sizeof *sets);
+        char (*sha)[65] = calloc((size_t)nfiles, sizeof *sha);
+        size_t nsets = 0;
+        if (!res || !info || !sets || !sha) {
+            rc = cli_fail(ctx, QALA_ENOMEM, NULL);
+        } else if (store) {
+            for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
+                if (qala_dataset_size(ds[i]) == 0)
+                    continue;
+                if ((st = qala_sha256_file(sha[i], files[i])) != QALA_OK) {
                     rc = cli_fail(ctx, st, files[i]);
                     break;
                 }
+                info[nsets] = (qala_batch_info){files[i], sha[i], NULL};
+                sets[nsets++] = ds[i];
             }
+            qala_batch_result *packed = calloc(nsets ? nsets : 1, sizeof *packed);
+            if (rc == EXIT_OK && !packed)
+                rc = cli_fail(ctx, QALA_ENOMEM, NULL);
+            if (rc == EXIT_OK &&
+                (st = qala_store_import_many(ctx->store, sets, info, nsets, packed)) != QALA_OK)
+                rc = cli_fail(ctx, st, NULL);
+            for (int i = 0, k = 0; rc == EXIT_OK && i < nfiles; i++)
+                if (qala_dataset_size(ds[i]) > 0)
+                    res[i] = packed[k++];
+            free(packed);
+        }
+        for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
             fprintf(ctx->out, "%s: %zu rows, %zu observations, %zu missing, %zu rejected rows (%s, '%s')",
                     files[i], stats[i].rows, stats[i].observations, stats[i].missing,
                     stats[i].rejected_rows, stats[i].encoding,
                     stats[i].delimiter == '\t' ? "tab" : (char[]){stats[i].delimiter, 0});
             if (store)
-                fprintf(ctx->out, ": %zu new, %zu revised, %zu unchanged\n", res.inserted, res.revised,
-                        res.unchanged);
+                fprintf(ctx->out, ": %zu new, %zu revised, %zu unchanged\n", res[i].inserted,
+                        res[i].revised, res[i].unchanged);
             else
                 fputc('\n', ctx->out);
         }
+        free(res);
+        free(info);
+        free(sets);
+        free(sha);
         if (errors && !keep_valid && !dry_run)
             fprintf(ctx->err, "qala: %s\n", cli_msg(ctx, MSG_NOTHING_STORED));
         if (rc == EXIT_OK && errors)

@@ -12,7 +12,7 @@
  *   >= 0; weights = loadings / Σ loadings; a negative loading is a warning.
  *
  * Matrices are column-major: column j, row i is x[i + j·ld] (ld >= n), NAN = missing.
- * Kernels allocate their scratch once per call.
+ * Kernels allocate their scratch (a few blocks) once per call and never per element.
  */
 #ifndef QALA_DIAGNOSE_H
 #define QALA_DIAGNOSE_H
@@ -38,10 +38,15 @@ typedef struct qala_diag_stats {
     size_t n_unique;      /* distinct present values */
     double min, max, mean, median, sd;   /* sd with n − 1 */
     double skew, kurt;    /* type 2 (Excel SKEW and KURT), as the treat kernel */
-    int outlier_flag;     /* 1 when |skew| >= 2 and kurt >= 3.5 (COINr's rule) */
+    int outlier_flag;     /* 1 when |skew| > 2 and kurt > 3.5 (COINr get_stats's
+                             Flag.SkewKurt; strict, unlike the treat kernel's >=) */
 } qala_diag_stats;
 
-/* Statistics of x[i·stride], i < n. QALA_EINVAL, QALA_ENOMEM. */
+/* Statistics of the present cells of x[i·stride], i < n (NAN = missing). Statistics
+ * without enough values are NAN: all with none present (availability too when n = 0), sd
+ * with fewer than 2, skew with fewer than 3 and kurt with fewer than 4 values (both for a
+ * constant column). QALA_EINVAL (out NULL, x NULL with n > 0, stride 0), QALA_ENOMEM (one copy of
+ * the present values). */
 qala_status qala_diag_stats_column(qala_diag_stats *out, const double *x, size_t stride,
                                    size_t n);
 
@@ -51,14 +56,20 @@ typedef enum qala_diag_corr_method {
 } qala_diag_corr_method;
 
 /* m × m correlation matrix (out[i + j·m]) of the m columns of x (n rows, leading
- * dimension ld), pairwise complete. A pair with fewer than 2 common rows, or a constant
- * column among them, gets NAN. The diagonal is 1 (NAN for a column with < 2 values). */
+ * dimension ld), pairwise complete: each pair uses the rows where both are present
+ * (Spearman ranks those rows afresh, ties getting their average rank, as R's cor and
+ * pandas' DataFrame.corr). A pair with fewer than 2 common rows, or constant over them,
+ * gets NAN. The diagonal is 1, or NAN for a column with < 2 values or no spread (as
+ * pandas). QALA_EINVAL (x or out NULL with n, m > 0, ld < n, unknown method),
+ * QALA_ENOMEM (out untouched). n = 0 gives an all-NAN matrix; m = 0 writes nothing. */
 qala_status qala_diag_correlation(double *out, const double *x, size_t n, size_t m, size_t ld,
                                   qala_diag_corr_method method);
 
-/* Cronbach's alpha of the m columns over the rows where all are present. NAN (QALA_OK)
- * with fewer than 2 columns or 2 complete rows, or a zero total variance. n_used (may be
- * NULL) gets the number of complete rows. */
+/* Cronbach's alpha of the m columns over the rows where all are present (sample
+ * covariances). NAN (QALA_OK) with fewer than 2 columns or 2 complete rows, or a zero
+ * total variance; it can be negative (columns pointing in opposite directions). n_used
+ * (may be NULL) gets the number of complete rows. QALA_EINVAL (alpha NULL, x NULL with
+ * n, m > 0, ld < n), QALA_ENOMEM; *alpha is NAN after any error. */
 qala_status qala_diag_cronbach(double *alpha, size_t *n_used, const double *x, size_t n,
                                size_t m, size_t ld);
 
@@ -69,11 +80,30 @@ typedef struct qala_diag_pca {
 } qala_diag_pca;
 
 /* First principal component of the m columns (standardised; complete rows only):
- * loadings[m] and weights[m] (either may be NULL). With fewer than 2 columns or fewer
- * than 3 complete rows the outputs are NAN and n_used says why. QALA_EINVAL, QALA_ENOMEM,
- * QALA_EDATA when LAPACK fails to converge. */
+ * loadings[m] (unit length, as prcomp's rotation) and weights[m] (loadings / Σ loadings;
+ * either may be NULL). Orientation: Σ loadings >= 0; when the sum is 0 to rounding
+ * (|Σ| <= 64·ε·Σ|loading|) the first nonzero loading is made positive and the weights
+ * are NAN. With fewer than 2 columns, fewer than 3
+ * complete rows, or a column constant over them, the outputs are NAN (QALA_OK) and n_used
+ * says how many rows were complete. QALA_EINVAL (info NULL, x NULL with n, m > 0, ld < n),
+ * QALA_ENOMEM, QALA_EDATA when LAPACK fails to converge. */
 qala_status qala_diag_pca_weights(qala_diag_pca *info, double *loadings, double *weights,
                                   const double *x, size_t n, size_t m, size_t ld);
+
+/* Strengths and weaknesses of unit `unit` (a row, < n) among the n rows of scores (m
+ * columns, leading dimension ld, higher score better, NAN = missing): in each column
+ * where the unit has a score, its rank among the present scores with ties getting the
+ * minimum rank (1 + the number of strictly higher scores, qala_rank_min DESC); best[]
+ * gets the columns of the k smallest ranks (best first), worst[] those of the k largest
+ * (worst first), ties between columns broken by column order (lower index first) in
+ * both. *count = min(k, columns where the unit has a score); best and worst (room for k
+ * each) may be NULL. COINr's get_str_weak ranks the same way but by default also drops
+ * the columns where the unit has the lowest score (min_discard); that filter is the
+ * caller's. QALA_EINVAL (count NULL, scores NULL with n, m > 0, ld < n, unit >= n),
+ * QALA_ENOMEM (one array of m). */
+qala_status qala_diag_strengths(size_t *best, size_t *worst, size_t *count,
+                                const double *scores, size_t n, size_t m, size_t ld,
+                                size_t unit, size_t k);
 
 /* ---- on an index result ------------------------------------------------------------- */
 

@@ -65,6 +65,12 @@ typedef struct qala_batch_result {
  * nothing is not recorded (re-importing the same file changes nothing). */
 qala_status qala_store_import(qala_store *store, const qala_dataset *ds,
                               const qala_batch_info *info, qala_batch_result *result);
+/* Stores n data sets (one file each) as n batches in ONE transaction: either all of them
+ * are stored or, on any error, none (results zeroed). A data set that changes nothing
+ * records no batch (its result has batch 0), as for qala_store_import. */
+qala_status qala_store_import_many(qala_store *store, const qala_dataset *const *ds,
+                                   const qala_batch_info *info, size_t n,
+                                   qala_batch_result *results);
 
 typedef struct qala_store_query {
     const char *const *units;      /* codes; NULL for all */

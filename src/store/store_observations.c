@@ -449,6 +449,9 @@ static qala_status finish_batch(importer *im)
     return rc == SQLITE_DONE ? QALA_OK : qala_store__db_error(im->store, rc, "recording the batch");
 }
 
+/* One file's batch inside the caller's transaction, under a savepoint: a batch that
+ * changes nothing is rolled back to the savepoint and leaves no trace, not even the
+ * batch row. On error the caller rolls the whole transaction back. */
 static qala_status import_batch(qala_store *store, const qala_dataset *ds,
                                 const qala_batch_info *info, qala_batch_result *result)
 {
@@ -468,29 +471,34 @@ static qala_status import_batch(qala_store *store, const qala_dataset *ds,
         qala_err__set(QALA_ENOMEM, "out of memory");
         goto done;
     }
-    if ((st = qala_store__begin(store)) != QALA_OK)
-        goto done;
-    if ((st = record_batch(&im)) != QALA_OK || (st = map_and_order(&im)) != QALA_OK ||
-        (st = prepare_import(&im)) != QALA_OK || (st = store_rows(&im)) != QALA_OK)
-        goto rollback;
-    if (im.inserted + im.revised == 0) {
-        /* Nothing new: leave no trace, not even the batch. */
-        qala_store__rollback(store);
-        result->unchanged = im.unchanged;
-        st = QALA_OK;
+    int rc = sqlite3_exec(store->db, "SAVEPOINT qala_batch", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        st = qala_store__db_error(store, rc, "starting a batch");
         goto done;
     }
-    if ((st = finish_batch(&im)) != QALA_OK)
-        goto rollback;
-    if ((st = qala_store__commit(store)) != QALA_OK)
+    if ((st = record_batch(&im)) != QALA_OK || (st = map_and_order(&im)) != QALA_OK ||
+        (st = prepare_import(&im)) != QALA_OK || (st = store_rows(&im)) != QALA_OK)
         goto done;
+    if (im.inserted + im.revised == 0) {
+        /* Nothing new: leave no trace, not even the batch. */
+        rc = sqlite3_exec(store->db, "ROLLBACK TO qala_batch", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            st = qala_store__db_error(store, rc, "undoing an empty batch");
+            goto done;
+        }
+        im.batch = 0;
+    } else if ((st = finish_batch(&im)) != QALA_OK) {
+        goto done;
+    }
+    rc = sqlite3_exec(store->db, "RELEASE qala_batch", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        st = qala_store__db_error(store, rc, "finishing a batch");
+        goto done;
+    }
     result->batch = im.batch;
     result->inserted = im.inserted;
     result->revised = im.revised;
     result->unchanged = im.unchanged;
-    goto done;
-rollback:
-    qala_store__rollback(store);
 done:
     finalize_import(&im);
     qala_mem__free(im.unit_ids);
@@ -499,9 +507,14 @@ done:
     return st;
 }
 
-qala_status qala_store_import(qala_store *store, const qala_dataset *ds,
-                              const qala_batch_info *info, qala_batch_result *result)
+qala_status qala_store_import_many(qala_store *store, const qala_dataset *const *ds,
+                                   const qala_batch_info *info, size_t n,
+                                   qala_batch_result *results)
 {
+    if (!store || (n > 0 && (!ds || !info || !results)))
+        return qala_err__set(QALA_EINVAL, "qala_store_import_many: NULL argument");
+    for (size_t i = 0; i < n; i++)
+        memset(&results[i], 0, sizeof results[i]);
     /* Every reference the import writes is checked by construction: unit and indicator
      * ids are looked up inside the same write transaction, the batch is its own, and a
      * history row copies a stored row. So SQLite's per-row foreign-key lookups (a third
@@ -510,11 +523,26 @@ qala_status qala_store_import(qala_store *store, const qala_dataset *ds,
     int rc = sqlite3_exec(store->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return qala_store__db_error(store, rc, "preparing the import");
-    qala_status st = import_batch(store, ds, info, result);
+    qala_status st = qala_store__begin(store);
+    for (size_t i = 0; st == QALA_OK && i < n; i++)
+        st = import_batch(store, ds[i], &info[i], &results[i]);
+    if (st == QALA_OK)
+        st = qala_store__commit(store);
+    else
+        qala_store__rollback(store);
+    if (st != QALA_OK)
+        for (size_t i = 0; i < n; i++)
+            memset(&results[i], 0, sizeof results[i]);
     rc = sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     if (rc != SQLITE_OK && st == QALA_OK)
         st = qala_store__db_error(store, rc, "finishing the import");
     return st;
+}
+
+qala_status qala_store_import(qala_store *store, const qala_dataset *ds,
+                              const qala_batch_info *info, qala_batch_result *result)
+{
+    return qala_store_import_many(store, &ds, info, 1, result);
 }
 
 /* ---- queries ---- */

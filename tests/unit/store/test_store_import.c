@@ -526,3 +526,53 @@ Test(store_import, each_observation_streams_rows_with_batch_and_source_line)
     qala_dataset_free(ds);
     qala_store_close(s);
 }
+
+Test(store_import, import_many_stores_every_file_or_none)
+{
+    char path[256];
+    qala_store *s = test_open_seeded(path);
+    qala_dataset *first = base_ds();
+    test_import(s, first, "2024-01-01T00:00:00Z");
+    size_t len;
+    unsigned char *before = file_after_close(&s, path, &len);
+
+    /* file 1 is fine (a revision and a new key), file 2 names an unknown unit: nothing of
+     * file 1 may stay behind */
+    qala_dataset *good = new_ds(), *bad = new_ds();
+    test_add(good, "U1", "I1", 202100, 12.0, QALA_FLAG_NONE);
+    test_add(good, "U3", "I1", 202300, 1.0, QALA_FLAG_NONE);
+    test_add(bad, "ZZ9", "I1", 202300, 1.0, QALA_FLAG_NONE);
+    const qala_dataset *sets[] = {good, bad};
+    qala_batch_info info[] = {{.file = "good.csv", .sha256 = test_sha},
+                              {.file = "bad.csv", .sha256 = test_sha}};
+    qala_batch_result r[2];
+    cr_assert_eq(qala_store_import_many(s, sets, info, 2, r), QALA_ENOTFOUND);
+    cr_assert_str_eq(qala_error_last()->file, "bad.csv");
+    cr_assert_eq(r[0].batch, 0, "results are zeroed when nothing was stored");
+    cr_assert_eq(r[0].inserted, 0);
+    qala_store_close(s);
+    test_assert_same_file(path, before, len);
+    free(before);
+
+    /* both fine, the second changes nothing: one batch recorded, the other none */
+    cr_assert_eq(qala_store_open(&s, path, QALA_STORE_READ_WRITE), QALA_OK);
+    cr_assert_eq(qala_store__set_clock(s, "2024-02-01T00:00:00Z"), QALA_OK);
+    qala_dataset *same = new_ds();
+    test_add(same, "U2", "I2", 202200, 7.25, QALA_FLAG_NONE); /* as stored by base_ds */
+    const qala_dataset *sets2[] = {good, same};
+    cr_assert_eq(qala_store_import_many(s, sets2, info, 2, r), QALA_OK, "%s",
+                 qala_error_last()->message);
+    cr_assert_eq(r[0].batch, 2);
+    cr_assert_eq(r[0].inserted, 1);
+    cr_assert_eq(r[0].revised, 1);
+    cr_assert_eq(r[1].batch, 0, "a file that changes nothing records no batch");
+    cr_assert_eq(r[1].unchanged, 1);
+    qala_store_counts c;
+    cr_assert_eq(qala_store_counts_get(s, &c), QALA_OK);
+    cr_assert_eq(c.batches, 2);
+    qala_store_close(s);
+    qala_dataset_free(good);
+    qala_dataset_free(bad);
+    qala_dataset_free(same);
+    qala_dataset_free(first);
+}
