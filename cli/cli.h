@@ -91,7 +91,7 @@ typedef enum msg_id {
     MSG_INDEX_SCREEN_NO_COLUMN, MSG_INDEX_SCREEN_LOW, MSG_INDEX_SCREEN_ZEROS, MSG_INDEX_NO_DATA_AT_ALL,
     MSG_INDEX_NO_DATA_PERIOD, MSG_INDEX_EMBEDDED, MSG_INDEX_UNITS_NO_DATA, MSG_INDEX_AVAILABILITY,
     MSG_INDEX_LEVEL, MSG_INDEX_WEIGHT, MSG_INDEX_EFFECTIVE, MSG_INDEX_METHOD, MSG_INDEX_NODES,
-    MSG_INDEX_INDICATORS, MSG_INDEX_LEVELS, MSG_INDEX_SPEC_OK, MSG_INDEX_IMPUTED, MSG_INDEX_TREATED,
+    MSG_INDEX_INDICATORS, MSG_INDEX_LEVELS, MSG_INDEX_SPEC_OK, MSG_INDEX_IMPUTED, MSG_INDEX_TREATED, MSG_INDEX_TRANSFORM, MSG_INDEX_DENOMINATOR, MSG_INDEX_DROPPED_TITLE,
     MSG_DIAG_STATS, MSG_DIAG_ZEROS, MSG_DIAG_SKEW, MSG_DIAG_KURT, MSG_DIAG_OUTLIERS, MSG_DIAG_COLLINEAR,
     MSG_DIAG_NO_COLLINEAR, MSG_DIAG_ALPHA, MSG_DIAG_PCA, MSG_DIAG_NEGATIVE, MSG_DIAG_STRENGTHS,
     MSG_DIAG_WEAKNESSES, MSG_DIAG_VARIANCE, MSG_DIAG_AGGREGATE,
@@ -171,6 +171,10 @@ const char *cli_index_unit_name(const cli_ctx *ctx, const cli_index *ix, size_t 
 /* One line: the spec, period(s), weight set and, with a result, units kept and screened
  * and the indicators dropped with why. */
 void cli_index_header(cli_ctx *ctx, const cli_index *ix, FILE *f);
+/* The indicators screened out, with why, as a wrapped list (nothing when none). */
+void cli_index_dropped(cli_ctx *ctx, const cli_index *ix);
+/* Adds an item to a wrapped list titled `title` (*col = 0 before the first). */
+void cli_index_list_item(cli_ctx *ctx, size_t *col, const char *title, const char *item);
 /* "%.*g"-style formatting of a score ("" for NAN). */
 void cli_index_fmt(char *buf, size_t n, double x, int digits);
 int cli_index_show(cli_ctx *ctx, int argc, char **argv);

@@ -215,6 +215,8 @@ static void print_tables(diag_view *v)
         cli_table_numeric(t, c);
     for (size_t i = 0; i < tree->nindicators; i++) {
         const qala_diag_stats *s = qala_diag_report_stats(v->rep, i);
+        if (qala_index_result_report(v->ix->res, i)->screen != QALA_INDEX_KEPT)
+            continue; /* listed after the table */
         char b[8][32];
         snprintf(b[0], sizeof b[0], "%.0f%%", 100 * s->availability);
         snprintf(b[1], sizeof b[1], "%zu", s->n_zero);
@@ -230,6 +232,7 @@ static void print_tables(diag_view *v)
     }
     cli_table_print(ctx, t);
     cli_table_free(t);
+    cli_index_dropped(ctx, v->ix);
     /* collinearity */
     const qala_diag_pair *pairs;
     size_t np = qala_diag_report_pairs(v->rep, &pairs);
@@ -257,7 +260,8 @@ static void print_tables(diag_view *v)
             if (tree->nodes[i].parent == groups[g].node) {
                 char w[32];
                 fmt2(w, sizeof w, groups[g].pca_weights[m]);
-                fprintf(f, " %s %s", code_of(v, i), *w ? w : "—");
+                if (!isnan(groups[g].loadings[m]))
+                    fprintf(f, " %s %s", code_of(v, i), *w ? w : "—");
                 m++;
             }
         if (groups[g].pca.n_negative)

@@ -82,23 +82,55 @@ void cli_index_header(cli_ctx *ctx, const cli_index *ix, FILE *f)
         fprintf(f, ", %zu %s", in->nunits - kept, cli_msg(ctx, MSG_INDEX_SCREENED));
     fprintf(f, "; %zu/%zu %s", used, ix->tree->nindicators, cli_msg(ctx, MSG_INDEX_INDICATORS_USED));
     if (dropped) {
-        fprintf(f, ", %s:", cli_msg(ctx, MSG_INDEX_DROPPED));
-        size_t shown = 0;
-        for (size_t i = 0; i < ix->tree->nindicators; i++) {
-            const qala_index_indicator_report *r = qala_index_result_report(ix->res, i);
-            if (r->screen == QALA_INDEX_KEPT)
-                continue;
-            if (shown++ == 8) {
-                fprintf(f, " …");
-                break;
-            }
-            fprintf(f, "%s %s (%s", shown > 1 ? "," : "", ix->tree->nodes[i].code, screen_word(ctx, r->screen));
-            if (r->screen != QALA_INDEX_NO_COLUMN)
-                fprintf(f, " %.0f%%", 100 * (r->screen == QALA_INDEX_TOO_MANY_ZEROS ? r->zero_share : r->availability));
-            fputc(')', f);
-        }
+        size_t why[4] = {0};
+        for (size_t i = 0; i < ix->tree->nindicators; i++)
+            why[qala_index_result_report(ix->res, i)->screen & 3]++;
+        fprintf(f, ", %zu %s (", dropped, cli_msg(ctx, MSG_INDEX_DROPPED));
+        for (int s = 1, shown = 0; s < 4; s++)
+            if (why[s])
+                fprintf(f, "%s%s: %zu", shown++ ? ", " : "", screen_word(ctx, (qala_index_screen)s), why[s]);
+        fputc(')', f);
     }
     fputc('\n', f);
+}
+
+/* Wraps items at about 96 columns: "\nTITLE: a, b, c,\n  d, e". */
+void cli_index_list_item(cli_ctx *ctx, size_t *col, const char *title, const char *item)
+{
+    FILE *f = ctx->out;
+    size_t w = qala_text_width(item);
+    if (*col == 0) {
+        fprintf(f, "\n%s%s%s:", ctx->color ? "\033[1m" : "", title, ctx->color ? "\033[0m" : "");
+        *col = qala_text_width(title) + 1;
+    } else {
+        fputc(',', f);
+        (*col)++;
+    }
+    if (*col + w + 1 > 96) {
+        fputs("\n ", f);
+        *col = 1;
+    }
+    fprintf(f, " %s", item);
+    *col += w + 1;
+}
+
+void cli_index_dropped(cli_ctx *ctx, const cli_index *ix)
+{
+    size_t col = 0;
+    for (size_t i = 0; ix->res && i < ix->tree->nindicators; i++) {
+        const qala_index_indicator_report *r = qala_index_result_report(ix->res, i);
+        if (r->screen == QALA_INDEX_KEPT)
+            continue;
+        char item[256];
+        if (r->screen == QALA_INDEX_NO_COLUMN)
+            snprintf(item, sizeof item, "%s (%s)", ix->tree->nodes[i].code, screen_word(ctx, r->screen));
+        else
+            snprintf(item, sizeof item, "%s (%s %.0f%%)", ix->tree->nodes[i].code, screen_word(ctx, r->screen),
+                     100 * (r->screen == QALA_INDEX_TOO_MANY_ZEROS ? r->zero_share : r->availability));
+        cli_index_list_item(ctx, &col, cli_msg(ctx, MSG_INDEX_DROPPED_TITLE), item);
+    }
+    if (col)
+        fputc('\n', ctx->out);
 }
 
 /* ---- loading ----------------------------------------------------------------------- */
@@ -396,6 +428,12 @@ static int by_rank(const void *a, const void *b)
     return i < j ? -1 : i > j;
 }
 
+/* Aggregates by name; indicators (--level 1) by code, their names being long. */
+static const char *column_heading(const cli_ctx *ctx, const qala_index_tree *tree, size_t node)
+{
+    return node < tree->nindicators ? tree->nodes[node].code : cli_index_node_name(ctx, &tree->nodes[node]);
+}
+
 static void pad(FILE *f, size_t n)
 {
     while (n--)
@@ -456,7 +494,7 @@ static void print_period_table(ranking *v, size_t p)
         return;
     }
     for (size_t c = 0; c < v->ncols; c++) {
-        w_col[c] = qala_text_width(cli_index_node_name(ctx, &tree->nodes[v->cols[c]]));
+        w_col[c] = qala_text_width(column_heading(ctx, tree, v->cols[c]));
         if (w_col[c] < 5)
             w_col[c] = 5;
     }
@@ -466,7 +504,9 @@ static void print_period_table(ranking *v, size_t p)
         qala_period_format(per, qala_index_result_period(v->ix->res, p));
         fprintf(f, "\n%s%s %s%s\n", bold, cli_msg(ctx, MSG_PERIOD), per, reset);
     }
-    /* heading */
+    /* heading (none when no unit has a score in the period) */
+    if (!nscored)
+        goto unscored;
     fputs(bold, f);
     pad(f, w_rank - qala_text_width(h_rank));
     fprintf(f, "%s  %s", h_rank, h_unit);
@@ -480,7 +520,7 @@ static void print_period_table(ranking *v, size_t p)
         fputs(h_grank, f);
     }
     for (size_t c = 0; c < v->ncols; c++) {
-        const char *name = cli_index_node_name(ctx, &tree->nodes[v->cols[c]]);
+        const char *name = column_heading(ctx, tree, v->cols[c]);
         pad(f, 2 + w_col[c] - qala_text_width(name));
         fputs(name, f);
     }
@@ -505,7 +545,7 @@ static void print_period_table(ranking *v, size_t p)
         } else
             fputs(buf, f);
         if (v->by) {
-            const char *g = group_name(v, u);
+            const char *g = *group_name(v, u) ? group_name(v, u) : "—";
             fprintf(f, "  %s", g);
             cli_index_fmt(buf, sizeof buf, v->group_ranks[p * v->nkept + k], 0);
             pad(f, w_group - qala_text_width(g) + 2 + w_grank - strlen(buf));
@@ -518,12 +558,14 @@ static void print_period_table(ranking *v, size_t p)
         }
         fputc('\n', f);
     }
+unscored:
     /* the units without a score: screened out, or kept with nothing to aggregate */
     const qala_index_input *in = qala_index_data_input(v->ix->data);
-    size_t col = 0, any = 0;
+    char title[128];
+    snprintf(title, sizeof title, "%s (%s)", cli_msg(ctx, MSG_INDEX_UNITS_NO_DATA), cli_msg(ctx, MSG_INDEX_AVAILABILITY));
+    size_t col = 0;
     for (size_t u = 0; u < in->nunits; u++) {
-        int kept = qala_index_result_unit_kept(v->ix->res, u);
-        if (kept) {
+        if (qala_index_result_unit_kept(v->ix->res, u)) {
             size_t k = 0;
             while (k < v->nkept && qala_index_result_unit(v->ix->res, k) != u)
                 k++;
@@ -533,20 +575,9 @@ static void print_period_table(ranking *v, size_t p)
         char item[256];
         snprintf(item, sizeof item, "%s %.0f%%", cli_index_unit_name(ctx, v->ix, u),
                  100 * qala_index_result_unit_availability(v->ix->res, u));
-        if (!any++) {
-            fprintf(f, "\n%s%s (%s)%s:", bold, cli_msg(ctx, MSG_INDEX_UNITS_NO_DATA), cli_msg(ctx, MSG_INDEX_AVAILABILITY), reset);
-            col = 100;
-        }
-        size_t w = qala_text_width(item);
-        if (col + w + 2 > 96) {
-            fputs("\n ", f);
-            col = 1;
-        } else
-            fputc(',', f);
-        fprintf(f, " %s", item);
-        col += w + 2;
+        cli_index_list_item(ctx, &col, title, item);
     }
-    if (any)
+    if (col)
         fputc('\n', f);
     free(w_col);
     free(rows);
@@ -802,7 +833,8 @@ static int run_ranking(cli_ctx *ctx, int argc, char **argv)
     for (size_t i = 0; i < tree->nnodes; i++) {
         v.order[i] = i;
         /* the level below the index: the root's children; --level N: the nodes of level N */
-        if (level ? tree->nodes[i].level == show_level && i != v.root : tree->nodes[i].parent == v.root)
+        int dropped = i < tree->nindicators && qala_index_result_report(ix.res, i)->screen != QALA_INDEX_KEPT;
+        if (!dropped && (level ? tree->nodes[i].level == show_level && i != v.root : tree->nodes[i].parent == v.root))
             v.cols[v.ncols++] = i;
     }
     sort_ranking = &v;
@@ -816,6 +848,7 @@ static int run_ranking(cli_ctx *ctx, int argc, char **argv)
         fputc('\n', ctx->out);
         for (size_t p = 0; p < v.nperiods; p++)
             print_period_table(&v, p);
+        cli_index_dropped(ctx, &ix);
     }
 done:
     free(v.cols);

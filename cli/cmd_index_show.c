@@ -145,8 +145,8 @@ int cli_index_show(cli_ctx *ctx, int argc, char **argv)
     int table = ctx->format == FORMAT_TABLE;
     const char *headings[] = {cli_msg(ctx, MSG_NAME), cli_msg(ctx, MSG_CODE), cli_msg(ctx, MSG_INDEX_LEVEL),
                               cli_msg(ctx, MSG_INDEX_WEIGHT), cli_msg(ctx, MSG_INDEX_EFFECTIVE),
-                              cli_msg(ctx, MSG_INDEX_METHOD), cli_msg(ctx, MSG_DIRECTION), "log/cap",
-                              cli_msg(ctx, MSG_UNIT)};
+                              cli_msg(ctx, MSG_INDEX_METHOD), cli_msg(ctx, MSG_DIRECTION), cli_msg(ctx, MSG_INDEX_TRANSFORM),
+                              cli_msg(ctx, MSG_INDEX_DENOMINATOR)};
     cli_table *t = table ? cli_table_new(9, tkeys, headings) : cli_table_new(12, keys, NULL);
     if (!t) {
         rc = cli_fail(ctx, QALA_ENOMEM, NULL);

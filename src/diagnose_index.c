@@ -8,6 +8,10 @@
  * command). It reads the result through its public accessors only and calls the matrix
  * kernels of src/diagnose.c; nothing here computes a statistic itself.
  *
+ * Alpha and PCA of an aggregate use its children that have a value in the period (a
+ * screened-out indicator, an empty pillar would leave no complete row); the others get
+ * NAN loadings and weights.
+ *
  * Invariants: the report owns every array; the matrix of a period is column-major, one
  * column per node (indicators at the chosen stage, aggregates at AGGREGATED, NAN where a
  * node has no column, e.g. a screened-out indicator), one row per kept unit. Workload:
@@ -88,37 +92,56 @@ static qala_status collinear_pairs(qala_diag_report *rep, const qala_index_tree 
     return QALA_OK;
 }
 
-/* Alpha and PCA over each aggregate's children (their columns copied side by side). */
+static int has_values(const double *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isnan(x[k]))
+            return 1;
+    return 0;
+}
+
+/* Alpha and PCA over each aggregate's children that have a value in the period (their
+ * columns copied side by side); a child without any (screened out, or an aggregate with
+ * nothing below it) gets a NAN loading and weight. */
 static qala_status aggregate_groups(qala_diag_report *rep, const qala_index_tree *tree, const double *x,
                                     double *scratch)
 {
-    size_t n = rep->nnodes, nk = rep->nkept, nagg = n - rep->nind, nchild = 0;
+    size_t n = rep->nnodes, nk = rep->nkept, nagg = n - rep->nind, nchild = 0, ld = nk ? nk : 1;
     for (size_t i = 0; i < n; i++)
         nchild += tree->nodes[i].parent != QALA_INDEX_NONE;
     rep->groups = qala_mem__calloc(nagg + 1, sizeof *rep->groups);
     rep->loadings = qala_mem__malloc((nchild + 1) * sizeof *rep->loadings);
     rep->weights = qala_mem__malloc((nchild + 1) * sizeof *rep->weights);
-    if (!rep->groups || !rep->loadings || !rep->weights)
-        return qala_err__set(QALA_ENOMEM, "diagnose: out of memory");
+    double *load = qala_mem__malloc((2 * n + 1) * sizeof *load), *wt = load + n;
+    qala_status st = QALA_OK;
+    if (!rep->groups || !rep->loadings || !rep->weights || !load)
+        st = qala_err__set(QALA_ENOMEM, "diagnose: out of memory");
     size_t used = 0;
-    for (size_t g = rep->nind; g < n; g++) {
-        size_t m = 0;
+    for (size_t g = rep->nind; st == QALA_OK && g < n; g++) {
+        size_t m = 0, all = 0;
         for (size_t i = 0; i < n; i++)
-            if (tree->nodes[i].parent == g)
-                memcpy(scratch + (m++) * nk, x + i * nk, nk * sizeof *x);
+            if (tree->nodes[i].parent == g && has_values(x + i * ld, nk))
+                memcpy(scratch + (m++) * ld, x + i * ld, nk * sizeof *x);
         qala_diag_group *grp = &rep->groups[rep->ngroups++];
         grp->node = g;
         grp->loadings = rep->loadings + used;
         grp->pca_weights = rep->weights + used;
-        qala_status st = qala_diag_cronbach(&grp->alpha, &grp->alpha_rows, scratch, nk, m, nk ? nk : 1);
+        st = qala_diag_cronbach(&grp->alpha, &grp->alpha_rows, scratch, nk, m, ld);
         if (st == QALA_OK)
-            st = qala_diag_pca_weights(&grp->pca, rep->loadings + used, rep->weights + used, scratch, nk, m,
-                                       nk ? nk : 1);
-        if (st != QALA_OK)
-            return st;
-        used += m;
+            st = qala_diag_pca_weights(&grp->pca, load, wt, scratch, nk, m, ld);
+        for (size_t i = 0, j = 0; st == QALA_OK && i < n; i++) {
+            if (tree->nodes[i].parent != g)
+                continue;
+            int active = has_values(x + i * ld, nk);
+            rep->loadings[used + all] = active ? load[j] : NAN;
+            rep->weights[used + all] = active ? wt[j] : NAN;
+            j += active;
+            all++;
+        }
+        used += all;
     }
-    return QALA_OK;
+    qala_mem__free(load);
+    return st;
 }
 
 qala_status qala_diag_run(qala_diag_report **out, const qala_index_result *res, const qala_diag_options *opt)
