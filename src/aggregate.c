@@ -95,8 +95,8 @@ static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *
 {
     for (size_t i = 0; i < n; i++) {
         const double *xi = x + i * us;
-        double ws;
-        size_t k;
+        double ws = 0;
+        size_t k = 0;
         int r = admit(out, flags, rep, i, xi, m, cs, w, spec, &ws, &k);
         if (r < 0)
             return r;
@@ -131,8 +131,8 @@ static qala_status agg_positive(double *out, uint8_t *flags, qala_agg_report *re
                  zero_ok ? ">= 0" : "> 0");
     for (size_t i = 0; i < n; i++) {
         const double *xi = x + i * us;
-        double ws;
-        size_t k;
+        double ws = 0;
+        size_t k = 0;
         int r = admit(out, flags, rep, i, xi, m, cs, w, spec, &ws, &k);
         if (r < 0)
             return r;
@@ -201,8 +201,8 @@ static qala_status agg_meanmin(double *out, uint8_t *flags, qala_agg_report *rep
     const double a = spec->alpha, b = spec->beta;
     for (size_t i = 0; i < n; i++) {
         const double *xi = x + i * us;
-        double ws;
-        size_t k;
+        double ws = 0;
+        size_t k = 0;
         int r = admit(out, flags, rep, i, xi, m, cs, w, spec, &ws, &k);
         if (r < 0)
             return r;
@@ -233,8 +233,8 @@ static qala_status agg_copeland(double *out, uint8_t *flags, qala_agg_report *re
                                 const double *w, const qala_agg_spec *spec)
 {
     for (size_t i = 0; i < n; i++) {
-        double ws;
-        size_t k;
+        double ws = 0;
+        size_t k = 0;
         int r = admit(out, flags, rep, i, x + i * us, m, cs, w, spec, &ws, &k);
         if (r < 0)
             return r;
@@ -298,8 +298,8 @@ static qala_status agg_mpi(double *out, uint8_t *flags, qala_agg_report *rep,
     qala_status st = QALA_OK;
     for (size_t i = 0; i < n; i++) {
         const double *xi = x + i * us;
-        double ws;
-        size_t k;
+        double ws = 0;
+        size_t k = 0;
         int r = admit(out, flags, rep, i, xi, m, cs, w, spec, &ws, &k);
         if (r < 0) {
             st = r;

@@ -7,6 +7,7 @@
  * hide, since every parent must come later in the array than its child.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "qala/index_spec.h"
@@ -41,6 +42,15 @@ void qala_index_node_init(qala_index_node *node, qala_index_node_kind kind, cons
     node->normalise_ref = NULL;
     memset(&node->aggregate, 0, sizeof node->aggregate);
     node->aggregate.method = QALA_AGG_ARITHMETIC;
+}
+
+/* Re-records the last error's text with a prefix. The text is copied first: setting an
+ * error clears the record it comes from. */
+static qala_status rewrap(qala_status st, const char *what, const char *code)
+{
+    char detail[sizeof qala_error_last()->message];
+    snprintf(detail, sizeof detail, "%s", qala_error_last()->message);
+    return qala_err__set(st, "index tree: %s '%s': %s", what, code, detail);
 }
 
 static const char *code_of(const qala_index_node *n)
@@ -115,8 +125,7 @@ static qala_status check_node(const qala_index_tree *tree, size_t i)
                                  "finite and non-zero", code_of(n));
         qala_status st = qala_normalise_spec_check(&n->normalise, n->direction);
         if (st != QALA_OK)
-            return qala_err__set(st, "index tree: indicator '%s': %s", code_of(n),
-                                 qala_error_last()->message);
+            return rewrap(st, "indicator", code_of(n));
         if (n->treat && ((unsigned)n->treat_spec.transform >= QALA_TREAT_TRANSFORM_COUNT ||
                          !(n->treat_spec.skew_limit >= 0) || !(n->treat_spec.kurt_limit >= 0)))
             return qala_err__set(QALA_EINVAL, "index tree: treatment of '%s' has a bad "
@@ -127,8 +136,7 @@ static qala_status check_node(const qala_index_tree *tree, size_t i)
                                  "or more", code_of(n));
         qala_status st = qala_agg_spec_check(&n->aggregate);
         if (st != QALA_OK)
-            return qala_err__set(st, "index tree: aggregate '%s': %s", code_of(n),
-                                 qala_error_last()->message);
+            return rewrap(st, "aggregate", code_of(n));
     }
     return QALA_OK;
 }

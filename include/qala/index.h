@@ -121,8 +121,10 @@ const double *qala_index_result_column(const qala_index_result *res, qala_index_
                                        size_t node);
 /* Cell flags of an indicator, same shape as its kept-unit columns, NULL for aggregates:
  * IMPUTED: the qala_impute_method that filled the cell (0: observed or left missing);
- * TREATED: the qala_treat_flag; DENOMINATED: 1 where a zero denominator made the cell
- * missing. NULL for other stages. */
+ * TREATED: the qala_treat_flag; DENOMINATED: QALA_INDEX_DEN_ZERO where a zero denominator
+ * made the cell missing, QALA_INDEX_DEN_MISSING where a missing (or non-finite) one did.
+ * NULL for other stages. */
+enum { QALA_INDEX_DEN_ZERO = 1, QALA_INDEX_DEN_MISSING = 2 };
 const uint8_t *qala_index_result_flags(const qala_index_result *res, qala_index_stage stage,
                                        size_t node);
 /* Per-indicator report (node < nindicators), NULL otherwise. */
@@ -131,6 +133,11 @@ const qala_index_indicator_report *qala_index_result_report(const qala_index_res
 /* Effective weight of every node in the index (qala_agg_effective_weights over the kept
  * tree: screened-out indicators weigh 0). nnodes values. */
 const double *qala_index_result_effective_weights(const qala_index_result *res);
+
+/* The groupings of the input, copied (borrowed from the result): count and grouping i
+ * (NULL past the end). */
+size_t qala_index_result_groupings(const qala_index_result *res);
+const qala_index_grouping *qala_index_result_grouping(const qala_index_result *res, size_t i);
 
 /* Ranks of a node within the groups of an input grouping, per period (1 = best, ties min;
  * NAN for no score or no group): out has nperiods · nkept values. QALA_ENOTFOUND for an

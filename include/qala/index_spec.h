@@ -104,10 +104,12 @@ typedef struct qala_index_spec qala_index_spec;
 qala_status qala_index_spec_new(qala_index_spec **out);
 void qala_index_spec_free(qala_index_spec *spec);
 
-/* Reads a JSON spec (docs/index-spec.md) and finishes it. text need not be NUL-terminated.
- * file names the source in findings. QALA_EPARSE (not JSON: the finding has the line and
- * column), QALA_EDATA (the findings say what is wrong; the spec is left empty),
- * QALA_ENOMEM. Warnings (an unused weight-set entry ...) do not fail the load. */
+/* Reads a JSON spec (docs/index-spec.md) and finishes it, replacing what the spec held.
+ * text need not be NUL-terminated. file names the source in findings. QALA_EPARSE (not
+ * JSON: the finding has the line and column), QALA_EDATA (the findings say what is
+ * wrong), QALA_ELIMIT (over 4 MiB, or over 100,000 nodes: a finding says which),
+ * QALA_ENOMEM; on any error the spec is left empty. Warnings (a level that does not
+ * exist, an unused "ref") do not fail the load. */
 qala_status qala_index_spec_load_json(qala_index_spec *spec, const char *text, size_t len,
                                       const char *file, qala_findings *findings);
 /* The same from a file; QALA_EIO when it cannot be read. */
@@ -130,21 +132,24 @@ qala_status qala_index_spec_set_settings(qala_index_spec *spec, const qala_index
 void qala_index_node_init(qala_index_node *node, qala_index_node_kind kind, const char *code);
 qala_status qala_index_spec_add_node(qala_index_spec *spec, const qala_index_node *node,
                                      const char *parent_code);
-/* Checks the whole tree (findings as for a file) and resolves it. QALA_EDATA when there
- * were errors. */
+/* Checks the whole tree (findings as for a file; the nodes are named "nodes[i]") and
+ * resolves it. QALA_EDATA when there were errors, QALA_ENOMEM; on error the spec is
+ * emptied. */
 qala_status qala_index_spec_finish(qala_index_spec *spec, qala_findings *findings);
 
 /* A named weight set: weights of the nodes it names (the others keep their default
  * weight). Added before finish, or by the file's "weight_sets". */
 qala_status qala_index_spec_add_weight(qala_index_spec *spec, const char *set,
                                        const char *node_code, double weight);
-/* Switches the tree's weights to a set ("default" = the nodes' own weights).
- * QALA_ENOTFOUND (listing the sets) for an unknown name. */
+/* Switches the tree's weights to a set ("default" = the nodes' own weights), now if the
+ * spec is finished and at finish otherwise. QALA_ENOTFOUND (listing the sets) for an
+ * unknown name. */
 qala_status qala_index_spec_use_weights(qala_index_spec *spec, const char *set);
 /* Names of the weight sets, "default" first; NULL past the end. */
 const char *qala_index_spec_weight_set(const qala_index_spec *spec, size_t i);
 
-/* After a successful finish: the resolved tree (borrowed, valid until the spec changes). */
+/* After a successful finish: the resolved tree (borrowed, valid until the spec changes);
+ * NULL before. */
 const qala_index_tree *qala_index_spec_tree(const qala_index_spec *spec);
 const char *qala_index_spec_code(const qala_index_spec *spec);
 /* The spec's name in a language (kk, ru, en; kk-latn reads kk), falling back to English,
@@ -153,7 +158,11 @@ const char *qala_index_spec_name(const qala_index_spec *spec, qala_lang lang);
 /* Free text of the spec's "source" and "description" keys; "" when absent. */
 const char *qala_index_spec_source(const qala_index_spec *spec);
 const char *qala_index_spec_description(const qala_index_spec *spec);
-/* The node with this code, or QALA_ENOTFOUND. */
+/* The name of a level of aggregates (from the file's "levels"), in a language as above
+ * with English as fallback; NULL when the level has no name. */
+const char *qala_index_spec_level_name(const qala_index_spec *spec, int level, qala_lang lang);
+/* After a successful finish: the index in the tree of the node with this code.
+ * QALA_ENOTFOUND when there is none (or the spec is not finished). */
 qala_status qala_index_spec_find(const qala_index_spec *spec, const char *code, size_t *index);
 
 #ifdef __cplusplus
