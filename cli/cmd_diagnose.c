@@ -252,16 +252,16 @@ static void print_tables(diag_view *v)
         char alpha[32], var[32];
         fmt2(alpha, sizeof alpha, groups[g].alpha);
         cli_index_fmt(var, sizeof var, 100 * groups[g].pca.variance_share, 0);
-        fprintf(f, "  %s: α = %s (%zu), %s %s%s:", cli_index_node_name(ctx, &tree->nodes[groups[g].node]),
+        fprintf(f, "  %s: α = %s (%zu), %s %s%s", cli_index_node_name(ctx, &tree->nodes[groups[g].node]),
                 *alpha ? alpha : "—", groups[g].alpha_rows, cli_msg(ctx, MSG_DIAG_VARIANCE), *var ? var : "—",
                 *var ? "%" : "");
-        size_t m = 0;
+        size_t m = 0, shown = 0;
         for (size_t i = 0; i < tree->nnodes; i++)
             if (tree->nodes[i].parent == groups[g].node) {
                 char w[32];
                 fmt2(w, sizeof w, groups[g].pca_weights[m]);
                 if (!isnan(groups[g].loadings[m]))
-                    fprintf(f, " %s %s", code_of(v, i), *w ? w : "—");
+                    fprintf(f, "%s %s %s", shown++ ? "" : ":", code_of(v, i), *w ? w : "—");
                 m++;
             }
         if (groups[g].pca.n_negative)

@@ -45,7 +45,7 @@ void cli_index_fmt(char *buf, size_t n, double x, int digits)
     else if (digits >= 0)
         snprintf(buf, n, "%.*f", digits, x);
     else
-        snprintf(buf, n, "%.6g", x);
+        snprintf(buf, n, "%.15g", x);
 }
 
 static const char *screen_word(const cli_ctx *ctx, qala_index_screen s)
@@ -548,8 +548,8 @@ static void print_period_table(ranking *v, size_t p)
             const char *g = *group_name(v, u) ? group_name(v, u) : "—";
             fprintf(f, "  %s", g);
             cli_index_fmt(buf, sizeof buf, v->group_ranks[p * v->nkept + k], 0);
-            pad(f, w_group - qala_text_width(g) + 2 + w_grank - strlen(buf));
-            fputs(buf, f);
+            pad(f, w_group - qala_text_width(g) + 2 + w_grank - (*buf ? strlen(buf) : 1));
+            fputs(*buf ? buf : "—", f);
         }
         for (size_t c = 0; c < v->ncols; c++) {
             cli_index_fmt(buf, sizeof buf, score(v, v->cols[c], p, k), 1);
