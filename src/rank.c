@@ -4,16 +4,25 @@
  * of any aggregate, 1 = best), and the kernel behind the rank, borda and prank
  * normalisations (src/normalise.c, ascending order).
  * Method: copy the non-missing scores with their positions (and groups) into the scratch
- * array, sort it by (group, score) with qsort, then walk it: an item's rank is its
- * position inside its group plus one, unless it ties with the previous item, whose rank
- * it takes. That is exactly "1 + the number of strictly better scores in the group".
+ * array, sort it by (group, score), then walk it: an item's rank is its position inside
+ * its group plus one, unless it ties with the previous item, whose rank it takes. That is
+ * exactly "1 + the number of strictly better scores in the group".
+ * The sort: without groups (the hot case: every index column), an LSD radix sort of the
+ * scores' order-preserving 64-bit keys, 11 bits a pass, passes whose digit is the same for
+ * every key skipped, the key and position arrays laid out inside the caller's n items
+ * (24 bytes each: two 8-byte key arrays and two 4-byte position arrays), so nothing is
+ * allocated; below 64 scores an insertion sort of the same arrays. glibc's qsort is a
+ * merge sort that allocates n items of its own and calls the comparison n log n times:
+ * 10x slower on 10^5 scores. With groups, qsort on (group, score).
  * Invariants: every score is read into the scratch array before any out cell is written,
  * so out may alias x; missing scores and units of no group get NAN and are not counted.
  * Workload: one call per aggregate column (tens of columns of up to ~10^5 units), or
  * per indicator in the rank normalisations; O(n log n), one allocation at most per call.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "qala/rank.h"
 #include "util/internal.h"
@@ -38,6 +47,98 @@ static int cmp_desc(const void *pa, const void *pb)
     return (a->index > b->index) - (a->index < b->index);
 }
 
+/* The order-preserving key of a double (not NAN): the unsigned order of the keys is the
+ * numeric order of the values, -0 and +0 alike. */
+static inline uint64_t sort_key(double v)
+{
+    uint64_t b;
+    if (v == 0)
+        v = 0; /* -0 -> +0 */
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | 0x8000000000000000u;
+}
+
+enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6 };
+
+/* Sorts keys[0..m) ascending, carrying pos along; k2/p2 are scratch of m each. Returns
+ * which arrays hold the result (0: keys/pos, 1: k2/p2). */
+static int sort_keys(uint64_t *keys, uint32_t *pos, uint64_t *k2, uint32_t *p2, size_t m)
+{
+    if (m < 64) {
+        for (size_t i = 1; i < m; i++) {
+            uint64_t k = keys[i];
+            uint32_t p = pos[i];
+            size_t j = i;
+            for (; j > 0 && keys[j - 1] > k; j--) {
+                keys[j] = keys[j - 1];
+                pos[j] = pos[j - 1];
+            }
+            keys[j] = k;
+            pos[j] = p;
+        }
+        return 0;
+    }
+    uint32_t count[RADIX_PASSES][RADIX_SIZE]; /* 48 KiB of stack; m < 2^32 */
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < RADIX_PASSES; d++)
+            count[d][(keys[i] >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+    uint64_t *ka = keys, *kb = k2;
+    uint32_t *pa = pos, *pb = p2;
+    int flipped = 0;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        uint32_t *c = count[d];
+        if (c[(ka[0] >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)] == m)
+            continue; /* every key has this digit */
+        uint32_t sum = 0;
+        for (size_t b = 0; b < RADIX_SIZE; b++) {
+            uint32_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < m; i++) {
+            size_t at = c[(ka[i] >> (d * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
+            kb[at] = ka[i];
+            pb[at] = pa[i];
+        }
+        uint64_t *tk = ka; ka = kb; kb = tk;
+        uint32_t *tp = pa; pa = pb; pb = tp;
+        flipped ^= 1;
+    }
+    return flipped;
+}
+
+/* qala_rank_min without groups, through the radix sort (n < 2^32). */
+static void rank_radix(double *out, size_t ostride, const double *x, size_t stride, size_t n,
+                       qala_rank_order order, qala_rank_item *scratch)
+{
+    /* four arrays in the n items of 24 bytes: keys, keys2 (8n each), pos, pos2 (4n each) */
+    uint64_t *keys = (uint64_t *)(void *)scratch, *k2 = keys + n;
+    uint32_t *pos = (uint32_t *)(void *)(k2 + n), *p2 = pos + n;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (isnan(v))
+            continue;
+        uint64_t k = sort_key(v);
+        keys[m] = order == QALA_RANK_DESC ? ~k : k;
+        pos[m++] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (isnan(x[i * stride]))
+            out[i * ostride] = NAN;
+    if (sort_keys(keys, pos, k2, p2, m)) {
+        keys = k2;
+        pos = p2;
+    }
+    double rank = 1;
+    for (size_t k = 0; k < m; k++) {
+        if (k > 0 && keys[k] != keys[k - 1])
+            rank = (double)(k + 1);
+        out[pos[k] * ostride] = rank;
+    }
+}
+
 static qala_status rank_impl(double *out, size_t ostride, const double *x, size_t stride,
                              const size_t *group, size_t n, qala_rank_order order,
                              qala_rank_item *scratch, const char *who)
@@ -54,6 +155,15 @@ static qala_status rank_impl(double *out, size_t ostride, const double *x, size_
         items = qala_mem__malloc(n * sizeof *items);
         if (!items)
             return qala_err__set(QALA_ENOMEM, "%s: out of memory for %zu scores", who, n);
+    }
+
+    if (!group && n <= UINT32_MAX &&
+        sizeof(qala_rank_item) >= 2 * sizeof(uint64_t) + 2 * sizeof(uint32_t)) {
+        /* every score is read into the keys before any out cell is written */
+        rank_radix(out, ostride, x, stride, n, order, items);
+        if (items != scratch)
+            qala_mem__free(items);
+        return QALA_OK;
     }
 
     /* 1: read every score (out may alias x). */
