@@ -179,5 +179,6 @@ void cli_index_list_item(cli_ctx *ctx, size_t *col, const char *title, const cha
 void cli_index_fmt(char *buf, size_t n, double x, int digits);
 int cli_index_show(cli_ctx *ctx, int argc, char **argv);
 int cli_index_export(cli_ctx *ctx, int argc, char **argv);
+int cli_index_list(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 /* cli/cmd_index_show.c — `qala index show` (the tree of a spec: each node's level,
- * weight, effective weight and methods; --check FILE validates a spec file) and `qala
- * index export` (one stage of the pipeline as a wide table, or every imputed, treated and
+ * weight, effective weight and methods; --check FILE validates a spec file), `qala index
+ * list` (the embedded specs), the wrapped lists of the index views, and `qala index
+ * export` (one stage of the pipeline as a wide table, or every imputed, treated and
  * denominated cell with its reason). Loading and running are cmd_index.c's
  * (cli_index_prepare); the tables go through cli/table.c.
  */
@@ -9,6 +10,52 @@
 #include <string.h>
 
 #include "cli.h"
+
+static const char *screen_word(const cli_ctx *ctx, qala_index_screen s)
+{
+    return cli_msg(ctx, s == QALA_INDEX_NO_COLUMN ? MSG_INDEX_SCREEN_NO_COLUMN
+                        : s == QALA_INDEX_TOO_MANY_ZEROS ? MSG_INDEX_SCREEN_ZEROS
+                                                         : MSG_INDEX_SCREEN_LOW);
+}
+
+/* Wraps items at about 96 columns: "\nTITLE: a, b, c,\n  d, e". */
+void cli_index_list_item(cli_ctx *ctx, size_t *col, const char *title, const char *item)
+{
+    FILE *f = ctx->out;
+    size_t w = qala_text_width(item);
+    if (*col == 0) {
+        fprintf(f, "\n%s%s%s:", ctx->color ? "\033[1m" : "", title, ctx->color ? "\033[0m" : "");
+        *col = qala_text_width(title) + 1;
+    } else {
+        fputc(',', f);
+        (*col)++;
+    }
+    if (*col + w + 1 > 96) {
+        fputs("\n ", f);
+        *col = 1;
+    }
+    fprintf(f, " %s", item);
+    *col += w + 1;
+}
+
+void cli_index_dropped(cli_ctx *ctx, const cli_index *ix)
+{
+    size_t col = 0;
+    for (size_t i = 0; ix->res && i < ix->tree->nindicators; i++) {
+        const qala_index_indicator_report *r = qala_index_result_report(ix->res, i);
+        if (r->screen == QALA_INDEX_KEPT)
+            continue;
+        char item[256];
+        if (r->screen == QALA_INDEX_NO_COLUMN)
+            snprintf(item, sizeof item, "%s (%s)", ix->tree->nodes[i].code, screen_word(ctx, r->screen));
+        else
+            snprintf(item, sizeof item, "%s (%s %.0f%%)", ix->tree->nodes[i].code, screen_word(ctx, r->screen),
+                     100 * (r->screen == QALA_INDEX_TOO_MANY_ZEROS ? r->zero_share : r->availability));
+        cli_index_list_item(ctx, &col, cli_msg(ctx, MSG_INDEX_DROPPED_TITLE), item);
+    }
+    if (col)
+        fputc('\n', ctx->out);
+}
 
 /* ---- show ------------------------------------------------------------------------------ */
 
@@ -334,5 +381,44 @@ int cli_index_export(cli_ctx *ctx, int argc, char **argv)
         }
     }
     cli_index_free(&ix);
+    return rc;
+}
+
+/* ---- list ------------------------------------------------------------------------------ */
+
+int cli_index_list(cli_ctx *ctx, int argc, char **argv)
+{
+    int npos, rc = cli_parse(ctx, argc, argv, NULL, NULL, 0, &npos, "index");
+    if (rc)
+        return rc;
+    static const char *const keys[] = {"code", "name", "indicators", "nodes", "levels", "weight_sets", "source"};
+    const char *headings[] = {cli_msg(ctx, MSG_CODE), cli_msg(ctx, MSG_NAME), cli_msg(ctx, MSG_INDEX_INDICATORS),
+                              cli_msg(ctx, MSG_INDEX_NODES), cli_msg(ctx, MSG_INDEX_LEVELS),
+                              cli_msg(ctx, MSG_INDEX_WEIGHTS), cli_msg(ctx, MSG_SOURCE)};
+    cli_table *t = cli_table_new(7, keys, headings);
+    if (!t)
+        return cli_fail(ctx, QALA_ENOMEM, NULL);
+    for (size_t c = 2; c <= 4; c++)
+        cli_table_numeric(t, c);
+    for (size_t i = 0; qala_index_spec_default_name(i) && rc == EXIT_OK; i++) {
+        cli_index ix = {0};
+        ix.spec_name = qala_index_spec_default_name(i);
+        if ((rc = cli_index_load_spec(ctx, &ix, "index")) != EXIT_OK)
+            break;
+        char ni[24], nn[24], nl[24], sets[256] = "";
+        snprintf(ni, sizeof ni, "%zu", ix.tree->nindicators);
+        snprintf(nn, sizeof nn, "%zu", ix.tree->nnodes);
+        snprintf(nl, sizeof nl, "%d", ix.tree->nlevels);
+        for (size_t s = 0, len = 0; qala_index_spec_weight_set(ix.spec, s) && len < sizeof sets; s++)
+            len += (size_t)snprintf(sets + len, sizeof sets - len, "%s%s", s ? ";" : "",
+                                    qala_index_spec_weight_set(ix.spec, s));
+        const char *cells[] = {qala_index_spec_code(ix.spec), qala_index_spec_name(ix.spec, ctx->lang), ni, nn, nl,
+                               sets, qala_index_spec_source(ix.spec)};
+        cli_table_add(t, cells);
+        cli_index_free(&ix);
+    }
+    if (rc == EXIT_OK)
+        cli_table_print(ctx, t);
+    cli_table_free(t);
     return rc;
 }
