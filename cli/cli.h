@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "qala/qala.h"
+#include "qala/index_data.h"
 
 /* Exit codes (docs/cli.md). */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -84,6 +85,16 @@ typedef enum msg_id {
     MSG_ZONE_NO_DATA, MSG_ZONE_NORMAL, MSG_ZONE_WARNING, MSG_ZONE_CRISIS,
     MSG_STATUS_NONE, MSG_STATUS_NEW, MSG_STATUS_PERSISTENT, MSG_STATUS_AGGRAVATING, MSG_STATUS_UNWINDING,
     MSG_TREND_NONE, MSG_TREND_IMPROVING, MSG_TREND_STABLE, MSG_TREND_WORSENING,
+    /* the composite index (index, diagnose) */
+    MSG_INDEX_RANK, MSG_INDEX_SCORE, MSG_INDEX_GROUP_RANK, MSG_INDEX_WEIGHTS, MSG_INDEX_RANKED,
+    MSG_INDEX_SCREENED, MSG_INDEX_NO_SCORE, MSG_INDEX_INDICATORS_USED, MSG_INDEX_DROPPED,
+    MSG_INDEX_SCREEN_NO_COLUMN, MSG_INDEX_SCREEN_LOW, MSG_INDEX_SCREEN_ZEROS, MSG_INDEX_NO_DATA_AT_ALL,
+    MSG_INDEX_NO_DATA_PERIOD, MSG_INDEX_EMBEDDED, MSG_INDEX_UNITS_NO_DATA, MSG_INDEX_AVAILABILITY,
+    MSG_INDEX_LEVEL, MSG_INDEX_WEIGHT, MSG_INDEX_EFFECTIVE, MSG_INDEX_METHOD, MSG_INDEX_NODES,
+    MSG_INDEX_INDICATORS, MSG_INDEX_LEVELS, MSG_INDEX_SPEC_OK, MSG_INDEX_IMPUTED, MSG_INDEX_TREATED, MSG_INDEX_TRANSFORM, MSG_INDEX_DENOMINATOR, MSG_INDEX_DROPPED_TITLE,
+    MSG_DIAG_STATS, MSG_DIAG_ZEROS, MSG_DIAG_SKEW, MSG_DIAG_KURT, MSG_DIAG_OUTLIERS, MSG_DIAG_COLLINEAR,
+    MSG_DIAG_NO_COLLINEAR, MSG_DIAG_ALPHA, MSG_DIAG_PCA, MSG_DIAG_NEGATIVE, MSG_DIAG_STRENGTHS,
+    MSG_DIAG_WEAKNESSES, MSG_DIAG_VARIANCE, MSG_DIAG_AGGREGATE,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -123,5 +134,51 @@ int cli_load_thresholds(cli_ctx *ctx);
  * as the best-covered one; 0 when there are none. */
 qala_period cli_default_period(cli_ctx *ctx, const qala_dataset *ds);
 int cmd_categories(cli_ctx *ctx, int argc, char **argv);
+int cmd_index(cli_ctx *ctx, int argc, char **argv);
+int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
+
+/* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
+typedef struct cli_index {
+    /* options */
+    const char *spec_name;  /* --spec NAME|FILE (default city-development) */
+    const char *weights;    /* --weights SET */
+    const char *period, *from, *to;
+    const char *group, *region, *kind;
+    /* loaded */
+    qala_index_spec *spec;
+    const qala_index_tree *tree;
+    qala_dataset *ds;
+    qala_index_data *data;
+    qala_index_result *res;
+    qala_period p_from, p_to;
+    int embedded;           /* no database: the embedded demo statistics */
+    int no_data;            /* nothing to compute: the message was printed */
+} cli_index;
+
+/* Loads the spec of ix->spec_name and switches to ix->weights: findings printed, unknown
+ * names listed. Returns an exit code. */
+int cli_index_load_spec(cli_ctx *ctx, cli_index *ix, const char *command);
+/* Loads the spec, the observations (the database, or the embedded demo statistics when
+ * there is none), builds the input for the periods and filters and runs the pipeline.
+ * When there is no data at all, prints why on stdout, sets ix->no_data and returns
+ * EXIT_OK with ix->res NULL. Returns an exit code. */
+int cli_index_prepare(cli_ctx *ctx, cli_index *ix, const char *command);
+void cli_index_free(cli_index *ix);
+/* The node's name in the language of ctx (falling back to English, then the code). */
+const char *cli_index_node_name(const cli_ctx *ctx, const qala_index_node *node);
+/* The localised name of input unit u (its code when not in the registry). */
+const char *cli_index_unit_name(const cli_ctx *ctx, const cli_index *ix, size_t u);
+/* One line: the spec, period(s), weight set and, with a result, units kept and screened
+ * and the indicators dropped with why. */
+void cli_index_header(cli_ctx *ctx, const cli_index *ix, FILE *f);
+/* The indicators screened out, with why, as a wrapped list (nothing when none). */
+void cli_index_dropped(cli_ctx *ctx, const cli_index *ix);
+/* Adds an item to a wrapped list titled `title` (*col = 0 before the first). */
+void cli_index_list_item(cli_ctx *ctx, size_t *col, const char *title, const char *item);
+/* "%.*g"-style formatting of a score ("" for NAN). */
+void cli_index_fmt(char *buf, size_t n, double x, int digits);
+int cli_index_show(cli_ctx *ctx, int argc, char **argv);
+int cli_index_export(cli_ctx *ctx, int argc, char **argv);
+int cli_index_list(cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -80,6 +80,36 @@ const cli_command cli_commands[] = {
      "  --note TEXT       why\n"
      "  --author NAME     who (default: $QALA_AUTHOR, else $USER)\n"
      "  --list            list the annotations (of --unit U)\n"},
+    {"index", cmd_index, "compute a composite index (ranking), show its tree, export its stages, list the specs",
+     "[run|show|export|list] [--spec NAME|FILE] [--period P | --from P --to P] [--weights SET] [filters]",
+     "  run (default)     the ranking: rank, unit, index score and the scores of the level below;\n"
+     "                    units without data listed after, with their availability\n"
+     "  show              the tree: each node's level, weight, effective weight and methods\n"
+     "  export            one stage as a wide table (CSV, or --format json), or every change\n"
+     "  list              the embedded specs\n"
+     "  --spec NAME|FILE  an embedded spec (default city-development; see 'qala index list')\n"
+     "                    or a JSON spec file (docs/index-spec.md)\n"
+     "  --period P        the period (default: the latest one well covered by the index's data)\n"
+     "  --from P, --to P  a range of periods (a panel)\n"
+     "  --weights SET     a weight set of the spec (default: the nodes' own weights)\n"
+     "  --group G, --region R, --kind K   only these units (default: regions and cities)\n"
+     "  --level N         run: show the nodes of level N instead of the level below the index\n"
+     "  --by region|type  run: add each unit's group and its rank within the group\n"
+     "  --check FILE      show: check a spec file; findings as file: path: message (exit 1 on errors)\n"
+     "  --stage S         export: raw, denominated, imputed, treated, normalised, aggregated,\n"
+     "                    ranked, or changes (every denominated, imputed and treated cell)\n"
+     "  --changes         export: the same as --stage changes\n"
+     "  --out FILE        export: write to FILE instead of the standard output\n"},
+    {"diagnose", cmd_diagnose, "diagnostics of a composite index: indicator statistics, collinearity, alpha, PCA, strengths",
+     "[--spec NAME|FILE] [--period P] [--stage S] [--unit U] [filters]",
+     "  --spec NAME|FILE  the index (default city-development)\n"
+     "  --period P        the period (default: as for index)\n"
+     "  --stage S         the indicators at this stage: denominated, imputed, treated or\n"
+     "                    normalised (the default)\n"
+     "  --weights SET     a weight set of the spec\n"
+     "  --unit U          strengths and weaknesses of unit U only\n"
+     "  --group G, --region R, --kind K   only these units\n"
+     "  --format csv|json every statistic, pair, group and unit\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},
