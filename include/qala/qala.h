@@ -16,6 +16,7 @@
 #include "qala/import.h"
 #include "qala/impute.h"
 #include "qala/index.h"
+#include "qala/index_data.h"
 #include "qala/index_spec.h"
 #include "qala/inequality.h"
 #include "qala/monitor.h"
