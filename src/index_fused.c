@@ -14,8 +14,7 @@
  * Passes: (1) per indicator, the screen counts (present, zeros) and the normalisation
  * parameters, pooled or per period; (2) per block of BLOCK rows: every kept indicator
  * normalised into a small buffer, then each aggregate in tree order (children before
- * parents) from the buffer or from its children's score columns, and the unit
- * availability counts; (3) the ranks of the ranked nodes. Each pass is split between
+ * parents) from the buffer or from its children's score columns; (3) the ranks of the ranked nodes. Each pass is split between
  * settings.threads threads (0: one per CPU); every column or block is computed by one
  * thread, so the results do not depend on the number of threads. Memory: the aggregates'
  * scores and ranks, plus BLOCK × (indicators + widest node) doubles per thread.
@@ -64,7 +63,6 @@ typedef struct fused {
     qala_normalise_params *par;      /* nind × npar */
     size_t *kid_start, *kid;         /* per aggregate (a - nind): its living children */
     double *kw;                      /* their weights, aligned with kid */
-    uint32_t *row_present;           /* nr: present indicator cells of each row */
     unsigned *flags;                 /* nthreads × nind normalisation flags */
     size_t nthreads;
     size_t nblocks;                  /* blocks of rows, never across a period */
@@ -162,16 +160,10 @@ static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *
     size_t len = f->nk - (b % per_period) * BLOCK;
     if (len > BLOCK)
         len = BLOCK;
-    /* normalise every living indicator; count present cells per row */
-    uint32_t *present = f->row_present + r0;
-    memset(present, 0, len * sizeof *present);
+    /* normalise every living indicator */
     for (size_t i = 0; i < ni; i++) {
         const double *x = f->src[i];
-        if (!x)
-            continue;
-        for (size_t r = 0; r < len; r++)
-            present[r] += !isnan(x[r0 + r]);
-        if (!res->alive[i])
+        if (!x || !res->alive[i])
             continue;
         unsigned fl = 0;
         const qala_normalise_params *par = &f->par[i * f->npar + (f->npar == 1 ? 0 : p)];
@@ -316,7 +308,7 @@ qala_status qala_index__run_fused(qala_index_result *res)
     size_t maxc = res->max_children ? res->max_children : 1;
     size_t bytes = ni * sizeof *f.src + ni * f.npar * sizeof *f.par +
                    (na + 1) * sizeof *f.kid_start + nn * sizeof *f.kid + nn * sizeof *f.kw +
-                   f.nr * sizeof *f.row_present + nt * ni * sizeof *f.flags + nt * sizeof(worker) +
+                   nt * ni * sizeof *f.flags + nt * sizeof(worker) +
                    nt * (ni + maxc) * LD * sizeof(double) + nt * f.nk * sizeof(qala_rank_item) +
                    16 * 12;
     char *blk = qala_mem__malloc(bytes);
@@ -335,7 +327,6 @@ qala_status qala_index__run_fused(qala_index_result *res)
     TAKE(f.kid_start, na + 1);
     TAKE(f.kid, nn);
     TAKE(f.kw, nn);
-    TAKE(f.row_present, f.nr);
     TAKE(f.flags, nt * ni);
     TAKE(ws, nt);
     for (size_t t = 0; t < nt; t++) {
@@ -382,16 +373,10 @@ qala_status qala_index__run_fused(qala_index_result *res)
     run_pass(ws, nt, 3);
     if (f.err != QALA_OK)
         goto done;
-    /* unit availability over every indicator with a column, all periods */
-    size_t with_col = 0;
-    for (size_t i = 0; i < ni; i++)
-        with_col += f.src[i] != NULL;
-    for (size_t u = 0; u < f.nk; u++) {
-        size_t c = 0;
-        for (size_t p = 0; p < f.np; p++)
-            c += f.row_present[p * f.nk + u];
-        res->unit_avail[u] = with_col ? (double)c / (double)(with_col * f.np) : 0;
-    }
+    /* no unit screen: the units' availability is not counted (one more pass over the
+     * data, a tenth of the run) */
+    for (size_t u = 0; u < f.nk; u++)
+        res->unit_avail[u] = NAN;
     for (size_t i = 0; i < ni; i++)
         for (size_t t = 0; t < nt; t++)
             res->report[i].normalise_flags |= f.flags[t * ni + i];

@@ -112,7 +112,8 @@ qala_period qala_index_result_period(const qala_index_result *res, size_t p);
 size_t qala_index_result_unit(const qala_index_result *res, size_t k);
 /* 1 if input unit u was kept, 0 if screened out. */
 int qala_index_result_unit_kept(const qala_index_result *res, size_t u);
-/* Share of non-missing indicator cells of input unit u (what the screen judged). */
+/* Share of non-missing indicator cells of input unit u (what the screen judged); NAN
+ * after a scores_only run that took the fused path (no unit screen: not counted). */
 double qala_index_result_unit_availability(const qala_index_result *res, size_t u);
 
 /* The column of node `node` at a stage: nperiods · nkept values (nunits at the raw
