@@ -126,19 +126,44 @@ static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *
     if (us != 1)
         return arithmetic_units(out, flags, rep, x, 0, n, m, us, cs, w, spec);
     double s[CHUNK], ws[CHUNK], cnt[CHUNK]; /* counts as doubles: exact below 2^53 */
+    double redo[CHUNK];                      /* 1: the unit is summed again, skipping gaps */
+    double wall = 0; /* the weights' sum in child order: ws of a unit with every child */
+    for (size_t j = 0; j < m; j++)
+        wall += weight(w, j);
     for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
         size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
+        /* first the plain weighted sums: a unit with a missing (or infinite) child gets
+         * NAN or ±inf here and is redone below with the missing children skipped */
         for (size_t i = 0; i < len; i++)
-            s[i] = ws[i] = cnt[i] = 0;
+            s[i] = 0;
         for (size_t j = 0; j < m; j++) {
             const double *col = x + i0 + j * cs;
             double wj = weight(w, j);
-            for (size_t i = 0; i < len; i++) { /* branch-free, so that it vectorises */
-                double v = col[i];
-                int ok = v == v; /* not NAN; adding 0.0 leaves a sum as it was */
-                s[i] += ok ? wj * v : 0.0;
-                ws[i] += ok ? wj : 0.0;
-                cnt[i] += ok ? 1.0 : 0.0;
+            for (size_t i = 0; i < len; i++)
+                s[i] += wj * col[i];
+        }
+        int gaps = 0;
+        for (size_t i = 0; i < len; i++) {
+            ws[i] = wall;
+            cnt[i] = (double)m;
+            gaps |= !isfinite(s[i]);
+        }
+        if (gaps) {
+            for (size_t i = 0; i < len; i++) {
+                redo[i] = isfinite(s[i]) ? 0.0 : 1.0;
+                if (redo[i] != 0)
+                    s[i] = ws[i] = cnt[i] = 0;
+            }
+            for (size_t j = 0; j < m; j++) {
+                const double *col = x + i0 + j * cs;
+                double wj = weight(w, j);
+                for (size_t i = 0; i < len; i++) { /* branch-free, so that it vectorises */
+                    double v = col[i];
+                    int ok = redo[i] != 0 && v == v; /* adding 0.0 leaves a sum as it was */
+                    s[i] += ok ? wj * v : 0.0;
+                    ws[i] += ok ? wj : 0.0;
+                    cnt[i] += ok ? 1.0 : 0.0;
+                }
             }
         }
         /* an infinite child makes its unit's sum infinite or NAN */

@@ -394,71 +394,65 @@ qala_status qala_normalise_params_add(qala_normalise_params *params, const doubl
     if (st != QALA_OK)
         return st;
     int want_ref = spec->method == QALA_NORM_DIST2REF;
+    int moments = (method_info[spec->method].flags & QALA_NORM_USES_MOMENTS) != 0;
     unsigned flags = 0;
-    /* pass 1: min, max, count and sum (no division per value: Welford's running mean
-     * made this the slowest loop of an index run) */
     size_t nb = 0;
-    double sum = 0, mn = params->min, mx = params->max, shift = 0, s1 = 0, s2 = 0;
-    size_t ngeneral = n; /* values left for the general loop */
-    if (spec->transform == QALA_NORM_TF_NONE && !want_ref) {
-        /* the hot case: no transform, no reference; NAN fails both comparisons */
-        size_t i = 0;
-        for (; i < n && isnan(x[i * stride]); i++)
-            ;
-        if (i < n) {
-            shift = direction < 0 ? -x[i * stride] : x[i * stride];
-            if (params->count == 0)
-                mn = mx = shift;
+    double mn = params->min, mx = params->max;
+    size_t first = 0; /* where the general loop starts */
+    if (params->count == 0) {
+        /* min and max start at the first present value */
+        unsigned f0 = 0;
+        for (; first < n; first++) {
+            double v = prep(x[first * stride], direction, spec, &f0);
+            if (!isnan(v)) {
+                mn = mx = v;
+                break;
+            }
         }
-        for (; i < n; i++) {
-            double v = x[i * stride];
-            if (isnan(v))
-                continue;
-            v = direction < 0 ? -v : v;
+        first = 0;
+    }
+    if (spec->transform == QALA_NORM_TF_NONE && !want_ref) {
+        /* the hot case: no transform, no reference; branch-free so that it vectorises
+         * (a NAN fails both comparisons and is not counted) */
+        double sign = direction < 0 ? -1.0 : 1.0;
+        for (size_t i = 0; i < n; i++) {
+            double v = sign * x[i * stride];
+            nb += v == v;
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;
-            nb++;
-            sum += v;
-            s1 += v - shift;
-            s2 += (v - shift) * (v - shift);
         }
-        ngeneral = 0;
+        first = n;
     }
-    for (size_t i = 0; i < ngeneral; i++) {
+    for (size_t i = first; i < n; i++) {
         double v = prep(x[i * stride], direction, spec, &flags);
         if (want_ref && params->seen + i == spec->ref)
             params->ref = v;
         if (isnan(v))
             continue;
-        if ((params->count == 0 && nb == 0) || v < mn)
-            mn = v;
-        if ((params->count == 0 && nb == 0) || v > mx)
-            mx = v;
-        if (nb++ == 0)
-            shift = v;
-        sum += v;
-        s1 += v - shift;
-        s2 += (v - shift) * (v - shift);
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+        nb++;
     }
-    if (nb > 0) {
-        /* other methods: M2 from the sums shifted by the first value (one pass) */
-        double mean_b = sum / (double)nb, m2_b = fmax(0, s2 - s1 * s1 / (double)nb);
-        if (method_info[spec->method].flags & QALA_NORM_USES_MOMENTS) {
-            /* pass 2: R's correction of the mean, then the squared deviations */
-            double resid = 0;
-            unsigned f2 = 0;
-            for (size_t i = 0; i < n; i++) {
-                double v = prep(x[i * stride], direction, spec, &f2);
-                if (!isnan(v))
-                    resid += v - mean_b;
-            }
-            mean_b += resid / (double)nb;
-            m2_b = 0;
-            for (size_t i = 0; i < n; i++) {
-                double v = prep(x[i * stride], direction, spec, &f2);
-                if (!isnan(v))
-                    m2_b += (v - mean_b) * (v - mean_b);
-            }
+    if (nb > 0 && moments) {
+        /* two passes: R's corrected mean, then the squared deviations */
+        double sum = 0, resid = 0, m2_b = 0;
+        unsigned f2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = prep(x[i * stride], direction, spec, &f2);
+            if (!isnan(v))
+                sum += v;
+        }
+        double mean_b = sum / (double)nb;
+        for (size_t i = 0; i < n; i++) {
+            double v = prep(x[i * stride], direction, spec, &f2);
+            if (!isnan(v))
+                resid += v - mean_b;
+        }
+        mean_b += resid / (double)nb;
+        for (size_t i = 0; i < n; i++) {
+            double v = prep(x[i * stride], direction, spec, &f2);
+            if (!isnan(v))
+                m2_b += (v - mean_b) * (v - mean_b);
         }
         /* merge with what was added before (Chan, Golub and LeVeque 1979) */
         double na = (double)params->count, nt = na + (double)nb, delta = mean_b - params->mean;
@@ -469,6 +463,8 @@ qala_status qala_normalise_params_add(qala_normalise_params *params, const doubl
             params->mean += delta * (double)nb / nt;
             params->m2 += m2_b + delta * delta * na * (double)nb / nt;
         }
+    }
+    if (nb > 0) {
         params->count += nb;
         params->min = mn;
         params->max = mx;

@@ -106,10 +106,11 @@ qala_status qala_normalise(double *out, size_t ostride, const double *x, size_t 
 
 /* ---- parameters pooled over several columns (panel data) ----------------------------
  * Statistics of the transformed, direction-adjusted values: count of non-missing values,
- * min, max, mean and M2 (the sum of squared deviations; sd = sqrt(M2/(n-1))): for the
- * methods that use moments (zscore) two passes per added column (R's corrected mean, then
- * the squared deviations), for the others one pass of sums shifted by the first value;
- * the blocks are merged by the formula of Chan, Golub and LeVeque (1979),
+ * min, max, and for the methods that use moments (zscore) the mean and M2 (the sum of
+ * squared deviations; sd = sqrt(M2/(n-1))): two passes per added column (R's corrected
+ * mean, then the squared deviations), the blocks merged by the formula of Chan, Golub and
+ * LeVeque (1979); for the other methods mean and M2 stay 0 (not needed, and the one
+ * min/max pass vectorises),
  * and for dist2ref the reference value: spec->ref counts positions over all the values
  * added so far, in the order the blocks were added (as COINr pools a panel's periods
  * into one table before normalising). The same spec and direction must be used for

@@ -153,8 +153,15 @@ Test(panel, parameters_pool_over_periods)
     cr_expect_eq(p.seen, 5);
     cr_expect_eq(p.min, 0);
     cr_expect_eq(p.max, 40);
-    cr_expect(fabs(p.mean - 17.5) < 1e-12);
-    cr_expect(fabs(qala_normalise_params_sd(&p) - sqrt(875.0 / 3)) < 1e-12);
+    cr_expect_eq(p.mean, 0, "minmax needs no moments: mean and M2 stay 0");
+    cr_expect_eq(p.m2, 0);
+    /* zscore pools the mean and the M2 too, merged over the two blocks */
+    qala_normalise_spec z;
+    qala_normalise_spec_init(&z, QALA_NORM_ZSCORE);
+    qala_normalise_params pz;
+    pool(&pz, &z, 1);
+    cr_expect(fabs(pz.mean - 17.5) < 1e-12);
+    cr_expect(fabs(qala_normalise_params_sd(&pz) - sqrt(875.0 / 3)) < 1e-12);
     double out[3];
     unsigned fl = 9;
     /* minmax over the pool: A -> 0, 25; B -> 50, NAN, 100 */
