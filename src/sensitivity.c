@@ -26,6 +26,16 @@
  * column and screens the indicator out (QALA_INDEX_NO_COLUMN, weight 0). */
 static const char excluded_code[] = "\x1f(left out)";
 
+qala_status qala_sens__wrap(qala_status code, const char *file, const char *prefix)
+{
+    char msg[sizeof qala_error_last()->message];
+    memcpy(msg, qala_error_last()->message, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (prefix)
+        return qala_err__set_at(code, file, 0, 0, "%s: %s", prefix, msg);
+    return qala_err__set_at(code, file, 0, 0, "%s", msg);
+}
+
 static const char *const kind_names[QALA_SENS_KIND_COUNT] = {
     "weights", "normalise", "aggregate", "impute", "treat", "exclude", "threshold"};
 
@@ -77,7 +87,7 @@ qala_status qala_sens__append(qala_sens_factors *fs, qala_sens_factor *f)
     qala_status st = QALA_OK;
     for (size_t i = 0; i < fs->n; i++)
         if (strcmp(fs->f[i].name, f->name) == 0) {
-            st = qala_err__set(QALA_EINVAL, "factor name '%s' is used twice", f->name);
+            st = qala_err__set(QALA_EINVAL, "the name '%s' is used by another factor", f->name);
             goto fail;
         }
     if (fs->n >= QALA_SENS_MAX_FACTORS) {
@@ -169,8 +179,11 @@ qala_status qala_sens_add_normalise(qala_sens_factors *fs, const char *name,
                                  "reference unit and cannot be an alternative", nm,
                                  qala_normalise_method_name(alts[i].method));
         if ((st = qala_normalise_spec_check(&alts[i], 1)) != QALA_OK)
-            return qala_err__set(st, "factor '%s': alternative %zu: %s", nm, i,
-                                 qala_error_last()->message);
+        {
+            char pre[100];
+            snprintf(pre, sizeof pre, "factor '%s': alternative %zu", nm, i);
+            return qala_sens__wrap(st, NULL, pre);
+        }
     }
     qala_sens_factor f;
     if (st != QALA_OK || (st = begin(&f, QALA_SENS_NORMALISE, name, n, n * sizeof *alts)))
@@ -190,9 +203,11 @@ qala_status qala_sens_add_aggregate(qala_sens_factors *fs, const char *name, int
         return qala_err__set(QALA_EINVAL, "factor '%s': level must be 0 (every aggregate) or "
                              ">= 2, got %d", nm, level);
     for (size_t i = 0; st == QALA_OK && i < n; i++)
-        if ((st = qala_agg_spec_check(&alts[i])) != QALA_OK)
-            return qala_err__set(st, "factor '%s': alternative %zu: %s", nm, i,
-                                 qala_error_last()->message);
+        if ((st = qala_agg_spec_check(&alts[i])) != QALA_OK) {
+            char pre[100];
+            snprintf(pre, sizeof pre, "factor '%s': alternative %zu", nm, i);
+            return qala_sens__wrap(st, NULL, pre);
+        }
     qala_sens_factor f;
     if (st != QALA_OK || (st = begin(&f, QALA_SENS_AGGREGATE, name, n, n * sizeof *alts)))
         return st;

@@ -68,6 +68,10 @@ void qala_sens__apply(qala_sens_work *w, const qala_sens_factors *fs, const uint
                       const qala_index_tree *tree, const qala_index_input *input,
                       const size_t *columns, unsigned long seed);
 
+/* Re-records the last error of this thread with "prefix: " before its message (prefix
+ * NULL: none) and `file` as its file (NULL: none). Returns code. */
+qala_status qala_sens__wrap(qala_status code, const char *file, const char *prefix);
+
 /* A 64-bit mix (splitmix64's finaliser) for derived seeds. */
 static inline uint64_t qala_sens__mix(uint64_t x)
 {

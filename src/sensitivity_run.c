@@ -376,7 +376,7 @@ static qala_status run_nominal(qala_sens_result *res, const qala_index_tree *tre
     qala_index_result *ir = NULL;
     qala_status st = qala_index_run(&ir, &t, input);
     if (st != QALA_OK)
-        return qala_err__set(st, "nominal run: %s", qala_error_last()->message);
+        return qala_sens__wrap(st, NULL, "nominal run");
     uint32_t *tmp = qala_mem__malloc((res->nsum + 1) * sizeof *tmp);
     if (!tmp) {
         qala_index_result_free(ir);
@@ -468,9 +468,10 @@ static qala_status sobol_outputs(qala_sens_result *res, const size_t *units, siz
         st = qala_sobol_indices(res->sobol + o * d, y, rows, d, opt->bootstrap,
                                 (unsigned long)qala_sens__mix((uint64_t)res->seed + o));
         if (st != QALA_OK) {
-            st = qala_err__set(st, "%s %s: %s", o == 0 ? "mean rank shift" : "rank of",
-                               o == 0 ? "" : res->unit_codes[units[o - 1]],
-                               qala_error_last()->message);
+            char pre[200];
+            snprintf(pre, sizeof pre, "%s%.150s", o == 0 ? "mean rank shift" : "rank of ",
+                     o == 0 ? "" : res->unit_codes[units[o - 1]]);
+            st = qala_sens__wrap(st, NULL, pre);
             goto done;
         }
     }
