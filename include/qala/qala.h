@@ -23,6 +23,7 @@
 #include "qala/normalise.h"
 #include "qala/rank.h"
 #include "qala/registry.h"
+#include "qala/sensitivity.h"
 #include "qala/store.h"
 #include "qala/targets.h"
 #include "qala/text.h"

@@ -1,0 +1,84 @@
+/* src/sensitivity_internal.h — the uncertain factors as sensitivity.c keeps them and
+ * sensitivity_json.c and sensitivity_run.c read them. Never installed.
+ *
+ * Memory: each factor owns one block (qala_mem__) holding its alternatives and strings;
+ * the list of factors is a growable array of these.
+ */
+#ifndef QALA_SENSITIVITY_INTERNAL_H
+#define QALA_SENSITIVITY_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qala/sensitivity.h"
+
+typedef struct qala_sens_factor {
+    qala_sens_kind kind;
+    char name[65];
+    size_t nalt;                    /* alternatives given (exclude: codes; 0 = every indicator) */
+    void *block;                    /* owns the arrays below */
+    /* weights */
+    int *levels;
+    double *fractions;
+    size_t nlevels, replications;
+    /* normalise, aggregate, impute, treat */
+    qala_normalise_spec *norm;
+    qala_agg_spec *agg;
+    int agg_level;
+    qala_impute_method *imp;
+    char *imp_group;                /* NULL: the tree's */
+    size_t *winmax;
+    /* exclude */
+    const char **codes;
+    /* threshold */
+    double fraction;
+} qala_sens_factor;
+
+struct qala_sens_factors {
+    qala_sens_factor *f;
+    size_t n, cap;
+};
+
+/* Appends a factor whose block is already filled (takes the block, even on error).
+ * QALA_EINVAL (duplicate name), QALA_ELIMIT, QALA_ENOMEM. */
+qala_status qala_sens__append(qala_sens_factors *fs, qala_sens_factor *f);
+/* Drops the factors from index n on (a failed load). */
+void qala_sens__truncate(qala_sens_factors *fs, size_t n);
+/* Checks that the factors fit the tree (levels exist, indicator codes are in it, d >= 1,
+ * no threshold factor). QALA_EINVAL naming the factor. */
+qala_status qala_sens__check(const qala_sens_factors *fs, const qala_index_tree *tree);
+
+/* Per-run working copy of the tree and input (one per thread). */
+typedef struct qala_sens_work {
+    qala_index_node *nodes;         /* nnodes */
+    qala_index_tree tree;
+    const char **codes;             /* ncolumns: the input's column codes, some hidden */
+    qala_index_input input;
+    void *rng_state;                /* an mt19937 state (noisy weights) */
+} qala_sens_work;
+
+/* Allocates the copies (one block). QALA_ENOMEM. */
+qala_status qala_sens__work_init(qala_sens_work *w, const qala_index_tree *tree,
+                                 const qala_index_input *input);
+void qala_sens__work_free(qala_sens_work *w);
+/* Resets the copies to the nominal tree and input and applies alternative choice[i] of
+ * every factor; seed draws the noisy weights (replication s of factor i from its own
+ * stream). columns: per indicator, its input column or SIZE_MAX (for exclude). */
+void qala_sens__apply(qala_sens_work *w, const qala_sens_factors *fs, const uint32_t *choice,
+                      const qala_index_tree *tree, const qala_index_input *input,
+                      const size_t *columns, unsigned long seed);
+
+/* Re-records the last error of this thread with "prefix: " before its message (prefix
+ * NULL: none) and `file` as its file (NULL: none). Returns code. */
+qala_status qala_sens__wrap(qala_status code, const char *file, const char *prefix);
+
+/* A 64-bit mix (splitmix64's finaliser) for derived seeds. */
+static inline uint64_t qala_sens__mix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+#endif
