@@ -110,6 +110,19 @@ const cli_command cli_commands[] = {
      "  --unit U          strengths and weaknesses of unit U only\n"
      "  --group G, --region R, --kind K   only these units\n"
      "  --format csv|json every statistic, pair, group and unit\n"},
+    {"inequality", cmd_inequality, "inequality between units on indicators in one period, with its between/within-group split",
+     "INDICATOR... [--period P] [--kind K] [--group G] [--region R] [--weights CODE | --unweighted] [--by G [--within G2]]",
+     "  --period P        the period (default: the latest one with values for at least half as many\n"
+     "                    units as the best-covered one)\n"
+     "  --kind K          first-level (default: regions and cities of republican significance),\n"
+     "                    region, city or all\n"
+     "  --group G         only members of group G (or of any of G1,G2)\n"
+     "  --region R        only units inside region R\n"
+     "  --weights CODE    the weight indicator (default population); units without one are counted\n"
+     "  --unweighted      every unit weighs the same\n"
+     "  --by G            decompose Theil T and L: region, kind, type, a group code or G1,G2\n"
+     "  --within G2       with --by: the nested two-stage decomposition, --by groups inside G2 groups\n"
+     "  --format csv|json every field: counts, both summaries, each group\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},
