@@ -227,6 +227,11 @@ typedef struct cli_dyn {
  * framework and observations (the database, or the embedded demo statistics). Returns
  * an exit code. */
 int cli_dyn_load(cli_ctx *ctx, cli_dyn *d, const char *command, qala_panel_units default_units);
+/* Splits "G1,G2" (at most CLI_DYN_MAX_GROUPS) into codes pointing into buf, each a
+ * registry group; an unknown one is an error with the closest code. Returns an exit code. */
+#define CLI_DYN_MAX_GROUPS 16
+int cli_dyn_split_groups(cli_ctx *ctx, const char *command, const char *text, char *buf, size_t bufsize,
+                         const char **codes, size_t *n);
 /* Resolves an indicator given by code or name; unknown: prints close names. */
 int cli_dyn_indicator(cli_ctx *ctx, const char *text, const char *command, size_t *index);
 /* Builds the panel of indicator `code` with the weights `weights` (or NULL), over the

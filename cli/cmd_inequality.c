@@ -19,16 +19,21 @@
 
 #define DEFAULT_WEIGHTS "population"
 #define MAX_INDICATORS 16
-#define MAX_GROUPS 16
+#define MAX_GROUPS CLI_DYN_MAX_GROUPS
 
 /* ---- shared by inequality, convergence, trends, compare ---------------------------- */
 
 void cli_dyn_fmt(char *buf, size_t n, double x, int digits)
 {
+    double lim = 1;
+    for (int i = 0; i < digits && i < 15; i++)
+        lim *= 10;
     if (isnan(x))
         buf[0] = '\0';
     else if (isinf(x))
         snprintf(buf, n, "%s", x > 0 ? "inf" : "-inf");
+    else if (digits < 15 && (x >= lim || x <= -lim))
+        snprintf(buf, n, "%.0f", x); /* 1317082, not 1.31708e+06 */
     else
         snprintf(buf, n, "%.*g", digits, x);
 }
@@ -149,8 +154,8 @@ int cli_dyn_indicator(cli_ctx *ctx, const char *text, const char *command, size_
 }
 
 /* Splits "G1,G2" into codes (pointers into buf), checking each against the registry. */
-static int split_groups(cli_ctx *ctx, const char *command, const char *text, char *buf, size_t bufsize,
-                        const char **codes, size_t *n)
+int cli_dyn_split_groups(cli_ctx *ctx, const char *command, const char *text, char *buf, size_t bufsize,
+                         const char **codes, size_t *n)
 {
     snprintf(buf, bufsize, "%s", text);
     *n = 0;
@@ -197,7 +202,7 @@ int cli_dyn_panel(cli_ctx *ctx, cli_dyn *d, const char *command, const char *cod
     const char *codes[MAX_GROUPS];
     int rc;
     if (group_filter && d->group) {
-        if ((rc = split_groups(ctx, command, d->group, buf, sizeof buf, codes, &opt.ngroups)) != EXIT_OK)
+        if ((rc = cli_dyn_split_groups(ctx, command, d->group, buf, sizeof buf, codes, &opt.ngroups)) != EXIT_OK)
             return rc;
         opt.groups = codes;
     }

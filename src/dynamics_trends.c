@@ -182,7 +182,7 @@ qala_status qala_compare_report_compute(qala_compare_report **out, const qala_pa
     if (r) {
         r->codes = group_codes(reg, g, ng);
         r->groups = qala_mem__calloc(ng + 2, sizeof *r->groups);
-        r->pairs = qala_mem__calloc(ng + 2, sizeof *r->pairs);
+        r->pairs = qala_mem__calloc(ng * (ng + 1) / 2 + 1, sizeof *r->pairs);
     }
     if (!r || !x || !ids || !r->codes || !r->groups || !r->pairs)
         st = qala_err__set(QALA_ENOMEM, "compare: out of memory");
@@ -216,8 +216,9 @@ qala_status qala_compare_report_compute(qala_compare_report **out, const qala_pa
         }
         st = qala_compare_summarise(r->groups, ng + 1, x, ids, n);
     }
-    if (st == QALA_OK && ng == 2)
-        st = test_pair(&r->pairs[r->npairs++], r, x, ids, n, 0, 1);
+    for (size_t i = 0; st == QALA_OK && i < ng; i++)
+        for (size_t j = i + 1; st == QALA_OK && j < ng; j++)
+            st = test_pair(&r->pairs[r->npairs++], r, x, ids, n, (uint32_t)i, (uint32_t)j);
     for (size_t i = 0; st == QALA_OK && i < ng; i++)
         st = test_pair(&r->pairs[r->npairs++], r, x, ids, n, (uint32_t)i, (uint32_t)ng);
     qala_mem__free(g);

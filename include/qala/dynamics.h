@@ -153,9 +153,11 @@ typedef struct qala_compare_report {
     const char **codes;          /* ngroups */
     qala_group_summary *groups;  /* ngroups; a unit in several groups counts in each */
     size_t npairs;
-    qala_permutation *pairs;     /* with exactly two listed groups: the first against the
-                                  * second; then each listed group against "rest". A pair
-                                  * with an empty side has NAN differences and p-values */
+    qala_permutation *pairs;     /* every two listed groups (i < j, in list order), then each
+                                  * listed group against "rest". A pair with an empty side
+                                  * has NAN differences and p-values. Two overlapping groups
+                                  * share their common members (the test then compares the
+                                  * groups as listed, not independent samples) */
     unsigned long seed;
     size_t permutations;
 } qala_compare_report;
