@@ -204,8 +204,7 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "compare", &ind[i]);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;
-    if (rc == EXIT_OK && ctx->format == FORMAT_CSV)
-        fputs("indicator,period,section,group,other,measure,value\n", ctx->out);
+    int csv_header = ctx->format == FORMAT_CSV; /* printed before the first result */
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {
         qala_panel *p = NULL;
         qala_compare_report *r = NULL;
@@ -227,6 +226,9 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
         } else if (all) {
             json_array_append_new(all, cmp_json(ctx, ind[i], r, d.units));
         } else if (ctx->format == FORMAT_CSV) {
+            if (csv_header)
+                fputs("indicator,period,section,group,other,measure,value\n", ctx->out);
+            csv_header = 0;
             cmp_csv(ctx, ind[i], r);
         } else {
             if (i)
@@ -236,6 +238,8 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
         qala_compare_report_free(r);
         qala_panel_free(p);
     }
+    if (csv_header && rc == EXIT_OK)
+        fputs("indicator,period,section,group,other,measure,value\n", ctx->out); /* no result: the header alone */
     if (all && rc == EXIT_OK) {
         json_dumpf(all, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', ctx->out);

@@ -116,8 +116,10 @@ static void conv_table(cli_ctx *ctx, size_t indicator, const qala_convergence_re
     char a[32], b[32], c[32], d[32], e[32];
     period_str(a, r->nperiods ? r->periods[0] : 0);
     period_str(b, r->nperiods ? r->periods[r->nperiods - 1] : 0);
-    fprintf(ctx->out, "%s%s%s — %s %s–%s — %s\n", bold, cli_dyn_indicator_name(ctx, indicator), reset,
-            cli_msg(ctx, MSG_PERIOD), a, b, cli_msg(ctx, (msg_id)(MSG_DYN_SET_FIRST_LEVEL + (int)units)));
+    int range = strcmp(a, b) != 0;
+    fprintf(ctx->out, "%s%s%s — %s %s%s%s — %s\n", bold, cli_dyn_indicator_name(ctx, indicator), reset,
+            cli_msg(ctx, MSG_PERIOD), a, range ? "–" : "", range ? b : "",
+            cli_msg(ctx, (msg_id)(MSG_DYN_SET_FIRST_LEVEL + (int)units)));
     fprintf(ctx->out, "%s%s%s: %s, %s%s%s, %s: %zu %s\n", bold, cli_msg(ctx, MSG_CONV_SIGMA), reset,
             cli_msg(ctx, (msg_id)(MSG_DYN_CV + (int)r->sigma_spec.measure)),
             cli_msg(ctx, r->weighted ? MSG_DYN_WEIGHTED : MSG_DYN_UNWEIGHTED), r->weighted ? " " : "",
@@ -212,8 +214,7 @@ int cmd_convergence(cli_ctx *ctx, int argc, char **argv)
     if (rc == EXIT_OK && d.weights && qala_framework_find(ctx->fw, d.weights, &wi) != QALA_OK)
         rc = cli_dyn_indicator(ctx, d.weights, "convergence", &wi);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;
-    if (rc == EXIT_OK && ctx->format == FORMAT_CSV)
-        fputs("indicator,section,period,measure,value\n", ctx->out);
+    int csv_header = ctx->format == FORMAT_CSV; /* printed before the first result */
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {
         qala_panel *p = NULL;
         qala_convergence_report *r = NULL;
@@ -238,6 +239,9 @@ int cmd_convergence(cli_ctx *ctx, int argc, char **argv)
         } else if (rc == EXIT_OK && all) {
             json_array_append_new(all, conv_json(ctx, ind[i], r, d.weights, d.units));
         } else if (rc == EXIT_OK && ctx->format == FORMAT_CSV) {
+            if (csv_header)
+                fputs("indicator,section,period,measure,value\n", ctx->out);
+            csv_header = 0;
             conv_csv(ctx, ind[i], r);
         } else if (rc == EXIT_OK) {
             if (i)
@@ -247,6 +251,8 @@ int cmd_convergence(cli_ctx *ctx, int argc, char **argv)
         qala_convergence_report_free(r);
         qala_panel_free(p);
     }
+    if (csv_header && rc == EXIT_OK)
+        fputs("indicator,section,period,measure,value\n", ctx->out); /* no result: the header alone */
     if (all && rc == EXIT_OK) {
         json_dumpf(all, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', ctx->out);

@@ -611,8 +611,7 @@ int cmd_inequality(cli_ctx *ctx, int argc, char **argv)
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "inequality", &ind[i]);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;
-    if (rc == EXIT_OK && ctx->format == FORMAT_CSV)
-        fputs("indicator,period,section,group,measure,value\n", ctx->out);
+    int csv_header = ctx->format == FORMAT_CSV; /* printed before the first result */
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {
         const char *code = qala_framework_get(ctx->fw, ind[i])->code;
         const char *weights = d.unweighted ? NULL : d.weights ? d.weights : DEFAULT_WEIGHTS;
@@ -651,6 +650,9 @@ int cmd_inequality(cli_ctx *ctx, int argc, char **argv)
         if (rc == EXIT_OK && ctx->format == FORMAT_JSON) {
             json_array_append_new(all, ineq_json(&v));
         } else if (rc == EXIT_OK && ctx->format == FORMAT_CSV) {
+            if (csv_header)
+                fputs("indicator,period,section,group,measure,value\n", ctx->out);
+            csv_header = 0;
             ineq_csv(&v);
         } else if (rc == EXIT_OK) {
             if (i)
@@ -666,6 +668,8 @@ int cmd_inequality(cli_ctx *ctx, int argc, char **argv)
         qala_panel_grouping_free(gwithin);
         qala_panel_free(p);
     }
+    if (csv_header && rc == EXIT_OK)
+        fputs("indicator,period,section,group,measure,value\n", ctx->out); /* no result: the header alone */
     if (all && rc == EXIT_OK) {
         json_dumpf(all, ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         fputc('\n', ctx->out);
