@@ -248,6 +248,8 @@ size_t cli_dyn_period(const cli_dyn *d, const qala_panel *p);
 void cli_dyn_fmt(char *buf, size_t n, double x, int digits);
 /* The localised name of a group code of a grouping (a region, a registry group, other). */
 const char *cli_dyn_group_name(const cli_ctx *ctx, const char *code);
+/* On a table, one line saying the embedded demo statistics are used (no database). */
+void cli_dyn_note_embedded(cli_ctx *ctx, const cli_dyn *d);
 void cli_dyn_free(cli_dyn *d);
 
 #endif

@@ -203,6 +203,8 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
     size_t ind[MAX_INDICATORS];
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "compare", &ind[i]);
+    if (rc == EXIT_OK)
+        cli_dyn_note_embedded(ctx, &d);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;
     int csv_header = ctx->format == FORMAT_CSV; /* printed before the first result */
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {

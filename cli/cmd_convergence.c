@@ -211,6 +211,8 @@ int cmd_convergence(cli_ctx *ctx, int argc, char **argv)
     size_t ind[MAX_INDICATORS], wi;
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "convergence", &ind[i]);
+    if (rc == EXIT_OK)
+        cli_dyn_note_embedded(ctx, &d);
     if (rc == EXIT_OK && d.weights && qala_framework_find(ctx->fw, d.weights, &wi) != QALA_OK)
         rc = cli_dyn_indicator(ctx, d.weights, "convergence", &wi);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;

@@ -223,6 +223,12 @@ size_t cli_dyn_period(const cli_dyn *d, const qala_panel *p)
     return qala_panel_default_period(p);
 }
 
+void cli_dyn_note_embedded(cli_ctx *ctx, const cli_dyn *d)
+{
+    if (d->embedded && ctx->format == FORMAT_TABLE)
+        fprintf(ctx->out, "(%s)\n", cli_msg(ctx, MSG_INDEX_EMBEDDED));
+}
+
 void cli_dyn_free(cli_dyn *d)
 {
     qala_dataset_free(d->ds);
@@ -610,6 +616,8 @@ int cmd_inequality(cli_ctx *ctx, int argc, char **argv)
     size_t ind[MAX_INDICATORS];
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "inequality", &ind[i]);
+    if (rc == EXIT_OK)
+        cli_dyn_note_embedded(ctx, &d);
     json_t *all = ctx->format == FORMAT_JSON ? json_array() : NULL;
     int csv_header = ctx->format == FORMAT_CSV; /* printed before the first result */
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {

@@ -217,6 +217,8 @@ int cmd_trends(cli_ctx *ctx, int argc, char **argv)
     size_t ind[MAX_INDICATORS];
     for (int i = 0; i < npos && rc == EXIT_OK; i++)
         rc = cli_dyn_indicator(ctx, names[i], "trends", &ind[i]);
+    if (rc == EXIT_OK)
+        cli_dyn_note_embedded(ctx, &d);
     cli_table *detail = rc == EXIT_OK && ctx->format != FORMAT_TABLE ? detail_table() : NULL;
     for (int i = 0; i < npos && rc == EXIT_OK; i++) {
         qala_panel *p = NULL;
