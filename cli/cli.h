@@ -8,6 +8,8 @@
 
 #include "qala/qala.h"
 #include "qala/index_data.h"
+#include "qala/dynamics.h"
+#include "qala/panel.h"
 
 /* Exit codes (docs/cli.md). */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -95,6 +97,29 @@ typedef enum msg_id {
     MSG_DIAG_STATS, MSG_DIAG_ZEROS, MSG_DIAG_SKEW, MSG_DIAG_KURT, MSG_DIAG_OUTLIERS, MSG_DIAG_COLLINEAR,
     MSG_DIAG_NO_COLLINEAR, MSG_DIAG_ALPHA, MSG_DIAG_PCA, MSG_DIAG_NEGATIVE, MSG_DIAG_STRENGTHS,
     MSG_DIAG_WEAKNESSES, MSG_DIAG_VARIANCE, MSG_DIAG_AGGREGATE,
+    /* inequality, convergence, trends, compare (cmd_inequality.c, cmd_trends.c, cmd_compare.c) */
+    MSG_DYN_MEASURE, MSG_DYN_WEIGHTED, MSG_DYN_UNWEIGHTED, MSG_DYN_MEAN, MSG_DYN_SD,
+    /* the measures of qala_ineq_measure, in enum order */
+    MSG_DYN_CV, MSG_DYN_SD_LOG, MSG_DYN_GINI, MSG_DYN_THEIL_T, MSG_DYN_THEIL_L, MSG_DYN_MAXMIN,
+    MSG_DYN_TOP_BOTTOM,
+    MSG_DYN_UNITS, MSG_DYN_WITH_VALUE, MSG_DYN_NO_VALUE, MSG_DYN_NO_WEIGHT, MSG_DYN_WEIGHTS,
+    MSG_DYN_DECOMP, MSG_DYN_TOTAL, MSG_DYN_WITHIN, MSG_DYN_BETWEEN, MSG_DYN_BETWEEN_SHARE,
+    MSG_DYN_GROUP, MSG_DYN_POP_SHARE, MSG_DYN_INCOME_SHARE, MSG_DYN_NESTED, MSG_DYN_WITHIN_INNER,
+    MSG_DYN_BETWEEN_INNER, MSG_DYN_BETWEEN_OUTER, MSG_DYN_OTHER,
+    /* the unit sets of qala_panel_units, in enum order */
+    MSG_DYN_SET_FIRST_LEVEL, MSG_DYN_SET_REGIONS, MSG_DYN_SET_CITIES, MSG_DYN_SET_ALL,
+    MSG_DYN_NO_OBSERVATIONS, MSG_DYN_NO_VALUES_PERIOD,
+    MSG_CONV_SIGMA, MSG_CONV_DISPERSION, MSG_CONV_TREND, MSG_CONV_PER_YEAR, MSG_CONV_CONVERGING,
+    MSG_CONV_DIVERGING, MSG_CONV_BETA, MSG_CONV_SPEED, MSG_CONV_HALF_LIFE, MSG_CONV_YEARS,
+    MSG_CONV_BALANCED, MSG_CONV_AVAILABLE, MSG_CONV_TOO_FEW,
+    MSG_TRENDS_FIRST, MSG_TRENDS_LAST, MSG_TRENDS_CAGR, MSG_TRENDS_SLOPE, MSG_TRENDS_LAST_CHANGE,
+    MSG_TRENDS_CLASS, MSG_TRENDS_TARGET, MSG_TRENDS_REQUIRED, MSG_TRENDS_RATIO, MSG_TRENDS_NO_DATA_UNITS,
+    /* the classes of qala_progress_class, in enum order */
+    MSG_PROGRESS_UNASSESSED, MSG_PROGRESS_ACHIEVED, MSG_PROGRESS_ON_TRACK, MSG_PROGRESS_ACCELERATION,
+    MSG_PROGRESS_LIMITED, MSG_PROGRESS_DETERIORATION,
+    MSG_CMP_MEDIAN, MSG_CMP_IQR, MSG_CMP_MIN, MSG_CMP_MAX, MSG_CMP_REST, MSG_CMP_PAIR,
+    MSG_CMP_DIFF_MEAN, MSG_CMP_DIFF_MEDIAN, MSG_CMP_P_MEAN, MSG_CMP_P_MEDIAN, MSG_CMP_PERMUTATION,
+    MSG_CMP_SEED,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -180,5 +205,51 @@ void cli_index_fmt(char *buf, size_t n, double x, int digits);
 int cli_index_show(cli_ctx *ctx, int argc, char **argv);
 int cli_index_export(cli_ctx *ctx, int argc, char **argv);
 int cli_index_list(cli_ctx *ctx, int argc, char **argv);
+
+/* ---- inequality, convergence, trends, compare (cmd_inequality.c) ---- */
+int cmd_inequality(cli_ctx *ctx, int argc, char **argv);
+int cmd_convergence(cli_ctx *ctx, int argc, char **argv);
+int cmd_trends(cli_ctx *ctx, int argc, char **argv);
+int cmd_compare(cli_ctx *ctx, int argc, char **argv);
+
+/* What the four commands share: the options choosing units and periods, and the data. */
+typedef struct cli_dyn {
+    /* options */
+    const char *period, *from, *to, *kind, *group, *region, *weights, *unweighted;
+    /* loaded */
+    qala_dataset *ds;
+    int embedded;             /* no database: the embedded demo statistics */
+    qala_period p_period, p_from, p_to;
+    qala_panel_units units;
+} cli_dyn;
+
+/* Parses --period/--from/--to and --kind (default_units when absent), loads the registry,
+ * framework and observations (the database, or the embedded demo statistics). Returns
+ * an exit code. */
+int cli_dyn_load(cli_ctx *ctx, cli_dyn *d, const char *command, qala_panel_units default_units);
+/* Splits "G1,G2" (at most CLI_DYN_MAX_GROUPS) into codes pointing into buf, each a
+ * registry group; an unknown one is an error with the closest code. Returns an exit code. */
+#define CLI_DYN_MAX_GROUPS 16
+int cli_dyn_split_groups(cli_ctx *ctx, const char *command, const char *text, char *buf, size_t bufsize,
+                         const char **codes, size_t *n);
+/* Resolves an indicator given by code or name; unknown: prints close names. */
+int cli_dyn_indicator(cli_ctx *ctx, const char *text, const char *command, size_t *index);
+/* Builds the panel of indicator `code` with the weights `weights` (or NULL), over the
+ * periods asked (--period: that one; --from/--to; else every period with data), --group
+ * as a filter when group_filter. Returns an exit code. */
+int cli_dyn_panel(cli_ctx *ctx, cli_dyn *d, const char *command, const char *code, const char *weights,
+                  int group_filter, qala_panel **out);
+/* "Name (code)" of an indicator, the localised name of panel unit u, and the period
+ * index to show (--period, else the default one); SIZE_MAX when there is none. */
+const char *cli_dyn_indicator_name(const cli_ctx *ctx, size_t indicator);
+const char *cli_dyn_unit_name(const cli_ctx *ctx, const qala_panel *p, size_t u);
+size_t cli_dyn_period(const cli_dyn *d, const qala_panel *p);
+/* A number for a table ("%.*g" with `digits` significant digits) or for CSV/JSON (15). */
+void cli_dyn_fmt(char *buf, size_t n, double x, int digits);
+/* The localised name of a group code of a grouping (a region, a registry group, other). */
+const char *cli_dyn_group_name(const cli_ctx *ctx, const char *code);
+/* On a table, one line saying the embedded demo statistics are used (no database). */
+void cli_dyn_note_embedded(cli_ctx *ctx, const cli_dyn *d);
+void cli_dyn_free(cli_dyn *d);
 
 #endif

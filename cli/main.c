@@ -110,6 +110,46 @@ const cli_command cli_commands[] = {
      "  --unit U          strengths and weaknesses of unit U only\n"
      "  --group G, --region R, --kind K   only these units\n"
      "  --format csv|json every statistic, pair, group and unit\n"},
+    {"inequality", cmd_inequality, "inequality between units on indicators in one period, with its between/within-group split",
+     "INDICATOR... [--period P] [--kind K] [--group G] [--region R] [--weights CODE | --unweighted] [--by G [--within G2]]",
+     "  --period P        the period (default: the latest one with values for at least half as many\n"
+     "                    units as the best-covered one)\n"
+     "  --kind K          first-level (default: regions and cities of republican significance),\n"
+     "                    region, city or all\n"
+     "  --group G         only members of group G (or of any of G1,G2)\n"
+     "  --region R        only units inside region R\n"
+     "  --weights CODE    the weight indicator (default population); units without one are counted\n"
+     "  --unweighted      every unit weighs the same\n"
+     "  --by G            decompose Theil T and L: region, kind, type, a group code or G1,G2\n"
+     "  --within G2       with --by: the nested two-stage decomposition, --by groups inside G2 groups\n"
+     "  --format csv|json every field: counts, both summaries, each group\n"},
+    {"convergence", cmd_convergence, "sigma- and beta-convergence of units on indicators over the periods",
+     "INDICATOR... [--from P --to P] [--measure M] [--available] [--weights CODE] [--kind K] [--group G] [--region R]",
+     "  --from P, --to P  the periods (default: every period with data)\n"
+     "  --measure M       the dispersion of sigma: cv (default), sd_log, gini, theil_t, theil_l,\n"
+     "                    maxmin, top_bottom_20\n"
+     "  --available       each period's units with a value (default: a balanced panel, the units\n"
+     "                    with a value in every period)\n"
+     "  --weights CODE    weight sigma by this indicator (default: unweighted)\n"
+     "  --kind K, --group G, --region R   the units, as for inequality\n"
+     "  --format csv|json every period's dispersion, the trend, beta with SE, p, R2, speed, half-life\n"},
+    {"trends", cmd_trends, "the trend of indicators in every unit (CAGR, slope, last change) and progress to targets",
+     "INDICATOR... [--from P --to P] [--targets FILE] [--kind K] [--group G] [--region R]",
+     "  --from P, --to P  the periods (default: every period with data)\n"
+     "  --targets FILE    targets (docs/targets.md): progress classes on track, acceleration needed,\n"
+     "                    limited progress, deterioration, target achieved; without a target the\n"
+     "                    classes of the CAGR (1.5% and 0.5% a year)\n"
+     "  --kind K, --group G, --region R   the units, as for inequality\n"
+     "  --format csv|json every field of every unit's trend and progress\n"},
+    {"compare", cmd_compare, "compare groups of cities on indicators: summaries and permutation tests of the differences",
+     "INDICATOR... [--period P] [--group G1,G2] [--seed N] [--permutations B] [--kind K] [--region R]",
+     "  --period P        the period (default: as for inequality)\n"
+     "  --group G1,G2     the groups compared (default: every registry group), and the rest;\n"
+     "                    a city in several groups counts in each\n"
+     "  --seed N          the seed of the permutation tests (default 1)\n"
+     "  --permutations B  random relabellings per test (default 9999)\n"
+     "  --kind K          the units (default: city), as for inequality\n"
+     "  --region R        only units inside region R\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},
