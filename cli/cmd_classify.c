@@ -23,6 +23,7 @@ typedef struct run {
     cli_ctx *ctx;
     qala_dataset *ds;
     int embedded;
+    int at_given;  /* --at was given; else the official groups at the start of the period */
     qala_period p;
 } run;
 
@@ -143,7 +144,7 @@ static int run_rules(run *r, const char *rules_path)
             goto done;
         }
     }
-    qala_date at = ctx->at ? ctx->at : qala_period_start(r->p);
+    qala_date at = r->at_given ? ctx->at : qala_period_start(r->p);
     if (st == QALA_OK)
         st = qala_classify_evaluate(&res, r->ds, rules, ctx->fw, ctx->reg, r->p, at);
     if (st != QALA_OK) {
@@ -556,7 +557,7 @@ static int run_cluster(run *r, int ward, const char *k_text, const char *ind_lis
         rc = cli_fail(ctx, st, NULL);
         goto done;
     }
-    qala_date at = ctx->at ? ctx->at : qala_period_start(r->p);
+    qala_date at = r->at_given ? ctx->at : qala_period_start(r->p);
     /* official labels: distinct combinations of groups, "" for none */
     char (*off)[256] = malloc((m + 1) * sizeof *off);
     size_t *olab = malloc((m + 1) * sizeof *olab), *clu = malloc((m + 1) * sizeof *clu), no = 0, nl = 0;
@@ -780,6 +781,8 @@ int cmd_classify(cli_ctx *ctx, int argc, char **argv)
         return EXIT_USAGE;
     }
     run r = {.ctx = ctx};
+    for (int i = 0; i < argc; i++) /* ctx->at defaults to today: was it asked for? */
+        r.at_given |= strcmp(argv[i], "--at") == 0 || strncmp(argv[i], "--at=", 5) == 0;
     if (period && qala_period_parse(&r.p, period, strlen(period)) != QALA_OK) {
         fprintf(ctx->err, "qala classify: --period: %s\n", qala_error_last()->message);
         return EXIT_USAGE;
