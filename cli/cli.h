@@ -120,6 +120,14 @@ typedef enum msg_id {
     MSG_CMP_MEDIAN, MSG_CMP_IQR, MSG_CMP_MIN, MSG_CMP_MAX, MSG_CMP_REST, MSG_CMP_PAIR,
     MSG_CMP_DIFF_MEAN, MSG_CMP_DIFF_MEDIAN, MSG_CMP_P_MEAN, MSG_CMP_P_MEDIAN, MSG_CMP_PERMUTATION,
     MSG_CMP_SEED,
+    /* the typology from data (classify) */
+    MSG_CLASSIFY_NO_RULE_DATA, MSG_CLASSIFY_OFFICIAL, MSG_CLASSIFY_DATA, MSG_CLASSIFY_DIFFERS,
+    MSG_CLASSIFY_REASONS, MSG_CLASSIFY_AGREE, MSG_CLASSIFY_DISAGREE, MSG_CLASSIFY_BOTH,
+    MSG_CLASSIFY_OFFICIAL_ONLY, MSG_CLASSIFY_DATA_ONLY, MSG_CLASSIFY_NEITHER, MSG_CLASSIFY_OFFICIAL_NO_DATA,
+    MSG_CLASSIFY_OTHER_NO_DATA, MSG_CLASSIFY_TITLE_RULES, MSG_CLASSIFY_TITLE_KMEANS, MSG_CLASSIFY_TITLE_WARD,
+    MSG_CLASSIFY_CROSSTAB, MSG_CLASSIFY_TOO_FEW, MSG_CLASSIFY_CLUSTER, MSG_CLASSIFY_MAPPED,
+    MSG_CLASSIFY_UNITS_CLUSTERED, MSG_CLASSIFY_EXCLUDED, MSG_CLASSIFY_CONSTANT, MSG_CLASSIFY_NO_OFFICIAL,
+    MSG_CLASSIFY_NONE, MSG_CLASSIFY_ARI_FEW, MSG_CLASSIFY_ARI_UNITS,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -161,6 +169,7 @@ qala_period cli_default_period(cli_ctx *ctx, const qala_dataset *ds);
 int cmd_categories(cli_ctx *ctx, int argc, char **argv);
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
+int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

@@ -150,6 +150,20 @@ const cli_command cli_commands[] = {
      "  --permutations B  random relabellings per test (default 9999)\n"
      "  --kind K          the units (default: city), as for inequality\n"
      "  --region R        only units inside region R\n"},
+    {"classify", cmd_classify, "typology from data: rule-based groups or clusters (k-means, Ward) beside the official groups",
+     "[--rules FILE] [--period P] | --kmeans K [--indicators a,b] [--seed S] [--restarts R] | --ward K [--indicators a,b]",
+     "  --rules FILE      typology rules (default: the embedded classify/typology.csv)\n"
+     "  --period P        the period (default: rules: the latest well-covered one; clusters:\n"
+     "                    the one with the most units with every indicator, the latest of ties)\n"
+     "  --at DATE         the date of the official groups (default: the start of the period)\n"
+     "  --kmeans K        k-means into K clusters of standardised profiles (k-means++ seeding)\n"
+     "  --ward K          Ward's hierarchical clustering cut at K clusters\n"
+     "  --indicators A,B  indicator codes of the profile (default: those of the\n"
+     "                    city-development index used without a denominator)\n"
+     "  --kind K          only units of kind region or city\n"
+     "  --seed S          k-means: seed of the mt19937 generator (default 1)\n"
+     "  --restarts R      k-means: runs from new seeds, the lowest WCSS kept (default 10)\n"
+     "  --format csv|json the unit table (csv); everything, with the cross-table and ARI (json)\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},
