@@ -164,6 +164,16 @@ const cli_command cli_commands[] = {
      "  --seed S          k-means: seed of the mt19937 generator (default 1)\n"
      "  --restarts R      k-means: runs from new seeds, the lowest WCSS kept (default 10)\n"
      "  --format csv|json the unit table (csv); everything, with the cross-table and ARI (json)\n"},
+    {"report", cmd_report, "the report as one self-contained HTML file: typology and map, scoreboard, index, differentiation, passports",
+     "[--out FILE] [--lang kk|ru|en] [--period P] [--at DATE] [--spec NAME|FILE] [--unit U]",
+     "  --out FILE        where to write (default report.html; - for the standard output)\n"
+     "  --lang L          the page's language at opening (kk, ru, en; it can be switched on the page)\n"
+     "  --period P        the period of the scoreboard, categories and index (default: the latest\n"
+     "                    one well covered by data with thresholds)\n"
+     "  --at DATE         the date of the typology: groups, Table 1, the map (default today)\n"
+     "  --spec NAME|FILE  the composite index (default city-development)\n"
+     "  --unit U          only the passport of unit U (default: every city)\n"
+     "  --format json     write the report's data object (docs/report-data.md) instead\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

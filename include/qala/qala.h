@@ -26,6 +26,7 @@
 #include "qala/panel.h"
 #include "qala/rank.h"
 #include "qala/registry.h"
+#include "qala/report.h"
 #include "qala/sensitivity.h"
 #include "qala/store.h"
 #include "qala/targets.h"

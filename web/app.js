@@ -1,0 +1,611 @@
+/* qala — the front end of the report and the dashboard. It renders one data object
+ * (docs/report-data.md): window.QALA_DATA when the page carries it (`qala report`), else
+ * fetched from the server (GET api/report, `qala serve`). Every label comes from the
+ * message tables below (kk, ru, en); names of units, groups, indicators and domains come
+ * from the data in the three languages; numbers are formatted for the language. Charts
+ * are ECharts (SVG renderer, so that printing to PDF stays sharp). The data behind each
+ * chart and table can be downloaded as CSV (a Blob: nothing leaves the page).
+ */
+(function () {
+  'use strict';
+
+  /* ---- messages ------------------------------------------------------------------- */
+  const MSG = {
+    en: {
+      title: 'Socio-economic development of cities', lang: 'Language', print: 'Print / PDF',
+      generated: 'Generated', data_db: 'data: database', data_embedded: 'data: the embedded demo statistics (no database)',
+      period: 'Period', at: 'Typology as of', no_data: 'no data', download: 'Download the data (CSV)',
+      s_typology: 'Typology', s_scoreboard: 'Threshold scoreboard', s_alerts: 'Alerts', s_categories: 'Monotown categories',
+      s_index: 'Composite index', s_ineq: 'Differentiation', s_passports: 'City passports', s_method: 'Methodology',
+      fig1: 'Figure 1 — groups of cities', table1: 'Table 1 — monocities by region', group: 'Group', members: 'Cities',
+      count: 'Count', region: 'Region', unit: 'Unit', city: 'City', map: 'Map of the typology',
+      map_note: 'Region outlines: Natural Earth admin-1 (public domain), pre-2018 layout — they do not show Shymkent, Turkistan, Abai, Zhetisu or Ulytau as they are now. Cities are placed by their coordinates.',
+      indicator: 'Indicator', value: 'Value', transformed: 'Compared value', zone: 'Zone', trend: 'Trend', status: 'Status',
+      national: 'National', threshold: 'Threshold', warning_at: 'Warning at', crisis_at: 'Crisis at', source: 'Source',
+      confidence: 'Confidence', justification: 'Why', set: 'Set', transform: 'Transform', side: 'Bad side',
+      z_no_data: 'no data', z_normal: 'normal', z_warning: 'warning', z_crisis: 'crisis',
+      t_none: '', t_improving: 'improving', t_stable: 'stable', t_worsening: 'worsening',
+      st_none: '', st_new: 'new', st_persistent: 'persistent', st_aggravating: 'aggravating', st_unwinding: 'unwinding',
+      heat_note: 'Each cell is one unit against one threshold in the period: colour and symbol give the zone (● normal, ▲ warning, ✖ crisis, – no data), the arrow the trend (↗ improving, → stable, ↘ worsening).',
+      no_alerts: 'No breach in this period.', category: 'Category', reasons: 'Rules that fired', rules: 'Rules',
+      cat_1: '1 — most difficult', cat_2: '2 — at risk', cat_3: '3 — stable', cat_0: 'no data',
+      eligibility: 'eligibility', category_1: 'category 1', category_2: 'category 2', description: 'Description',
+      rank: 'Rank', score: 'Score', spec: 'Index', weight: 'Weight', eff_weight: 'Effective weight', level: 'Level',
+      screened: 'Indicators left out', screen_no_column: 'no data', screen_low_availability: 'low availability',
+      screen_too_many_zeros: 'too many zeros', not_ranked: 'Units without a score', availability: 'availability',
+      sensitivity_none: 'No sensitivity results are stored: ranks are shown without intervals.',
+      gini: 'Gini', theil_t: 'Theil T', theil_l: 'Theil L', cv: 'CV', within: 'within', between: 'between',
+      ineq_note: 'First-level units (regions and the cities of republican significance), weighted by population; the Theil T index split into inequality within and between the two kinds (regions, cities).',
+      sigma: 'σ-convergence (CV, balanced panel)', converging: 'converging', diverging: 'diverging', slope: 'slope per year',
+      beta: 'β-convergence', half_life: 'half-life, years', units_n: 'units',
+      choose_city: 'City', names: 'Names', groups: 'Groups', region_history: 'Region over time', evaluations: 'Indicators against thresholds',
+      series: 'Series', strengths: 'Strengths', weaknesses: 'Weaknesses', annotations: 'Analyst notes', directions: 'Priority policy directions',
+      directions_none: 'No domain is in breach: no priority direction follows from the thresholds.',
+      from: 'from', to: 'to', official: 'official', alias: 'alias', since_always: '…', still: 'now',
+      strengths_note: 'best and worst ranks among the index indicators', verdict: 'Verdict', note: 'Note', author: 'Author',
+      framework: 'Indicator framework', domain: 'Domain', direction: 'Direction', higher_better: 'higher is better', lower_better: 'lower is better',
+      thresholds: 'Threshold set', index_spec: 'Index specification', data_sources: 'Data sources and import batches',
+      batch: 'Batch', file: 'File', imported_at: 'Imported', sha256: 'SHA-256', inserted: 'new', revised: 'revised',
+      seeds: 'Random seeds: none — nothing random was run for this report.', monitor_params: 'Trend over the last {k} periods; stable within ±{tol}% a period.',
+      source_files: 'Source notes', observations: 'observations', method: 'Method', kind: 'Kind', all_cities: 'All cities'
+    },
+    ru: {
+      title: 'Социально-экономическое развитие городов', lang: 'Язык', print: 'Печать / PDF',
+      generated: 'Создан', data_db: 'данные: база данных', data_embedded: 'данные: встроенная демонстрационная статистика (нет базы данных)',
+      period: 'Период', at: 'Типология на дату', no_data: 'нет данных', download: 'Скачать данные (CSV)',
+      s_typology: 'Типология', s_scoreboard: 'Пороговые значения', s_alerts: 'Сигналы', s_categories: 'Категории моногородов',
+      s_index: 'Композитный индекс', s_ineq: 'Дифференциация', s_passports: 'Паспорта городов', s_method: 'Методология',
+      fig1: 'Рисунок 1 — группы городов', table1: 'Таблица 1 — моногорода по областям', group: 'Группа', members: 'Города',
+      count: 'Количество', region: 'Область', unit: 'Территория', city: 'Город', map: 'Карта типологии',
+      map_note: 'Границы областей: Natural Earth admin-1 (общественное достояние), деление до 2018 года — без нынешних Шымкента, Туркестанской, Абайской, Жетысуской и Улытауской областей. Города нанесены по координатам.',
+      indicator: 'Показатель', value: 'Значение', transformed: 'Сравниваемое значение', zone: 'Зона', trend: 'Тренд', status: 'Статус',
+      national: 'По стране', threshold: 'Порог', warning_at: 'Порог предупреждения', crisis_at: 'Порог кризиса', source: 'Источник',
+      confidence: 'Надёжность', justification: 'Обоснование', set: 'Набор', transform: 'Преобразование', side: 'Плохая сторона',
+      z_no_data: 'нет данных', z_normal: 'норма', z_warning: 'предупреждение', z_crisis: 'кризис',
+      t_none: '', t_improving: 'улучшается', t_stable: 'стабильно', t_worsening: 'ухудшается',
+      st_none: '', st_new: 'новое', st_persistent: 'устойчивое', st_aggravating: 'усугубляется', st_unwinding: 'ослабевает',
+      heat_note: 'Каждая клетка — территория и порог в периоде: цвет и знак показывают зону (● норма, ▲ предупреждение, ✖ кризис, – нет данных), стрелка — тренд (↗ улучшается, → стабильно, ↘ ухудшается).',
+      no_alerts: 'В этом периоде нарушений нет.', category: 'Категория', reasons: 'Сработавшие правила', rules: 'Правила',
+      cat_1: '1 — наиболее сложное положение', cat_2: '2 — риск ухудшения', cat_3: '3 — стабильное положение', cat_0: 'нет данных',
+      eligibility: 'отнесение', category_1: 'категория 1', category_2: 'категория 2', description: 'Описание',
+      rank: 'Место', score: 'Оценка', spec: 'Индекс', weight: 'Вес', eff_weight: 'Эффективный вес', level: 'Уровень',
+      screened: 'Исключённые показатели', screen_no_column: 'нет данных', screen_low_availability: 'мало данных',
+      screen_too_many_zeros: 'слишком много нулей', not_ranked: 'Территории без оценки', availability: 'доля данных',
+      sensitivity_none: 'Результатов анализа чувствительности нет: места показаны без интервалов.',
+      gini: 'Джини', theil_t: 'Тейл T', theil_l: 'Тейл L', cv: 'КВ', within: 'внутри', between: 'между',
+      ineq_note: 'Единицы первого уровня (области и города республиканского значения), взвешенные по численности населения; индекс Тейла T разложен на неравенство внутри и между двумя видами (области, города).',
+      sigma: 'σ-конвергенция (КВ, сбалансированная панель)', converging: 'сближение', diverging: 'расхождение', slope: 'наклон в год',
+      beta: 'β-конвергенция', half_life: 'период полусхождения, лет', units_n: 'единиц',
+      choose_city: 'Город', names: 'Названия', groups: 'Группы', region_history: 'История подчинения', evaluations: 'Показатели и пороги',
+      series: 'Ряды', strengths: 'Сильные стороны', weaknesses: 'Слабые стороны', annotations: 'Заметки аналитика', directions: 'Приоритетные направления политики',
+      directions_none: 'Ни одна сфера не нарушает пороги: приоритетных направлений из порогов не следует.',
+      from: 'с', to: 'по', official: 'официальное', alias: 'другое', since_always: '…', still: 'н.в.',
+      strengths_note: 'лучшие и худшие места среди показателей индекса', verdict: 'Оценка', note: 'Заметка', author: 'Автор',
+      framework: 'Система показателей', domain: 'Сфера', direction: 'Направленность', higher_better: 'больше — лучше', lower_better: 'меньше — лучше',
+      thresholds: 'Набор порогов', index_spec: 'Спецификация индекса', data_sources: 'Источники данных и импорты',
+      batch: 'Импорт', file: 'Файл', imported_at: 'Загружен', sha256: 'SHA-256', inserted: 'новых', revised: 'изменено',
+      seeds: 'Случайные зёрна: нет — для этого отчёта ничего случайного не выполнялось.', monitor_params: 'Тренд по последним {k} периодам; стабильно в пределах ±{tol}% за период.',
+      source_files: 'Описания источников', observations: 'наблюдений', method: 'Метод', kind: 'Вид', all_cities: 'Все города'
+    },
+    kk: {
+      title: 'Қалалардың әлеуметтік-экономикалық дамуы', lang: 'Тіл', print: 'Басып шығару / PDF',
+      generated: 'Жасалған күні', data_db: 'деректер: дерекқор', data_embedded: 'деректер: кіріктірілген демо статистика (дерекқор жоқ)',
+      period: 'Кезең', at: 'Типология күні', no_data: 'деректер жоқ', download: 'Деректерді жүктеу (CSV)',
+      s_typology: 'Типология', s_scoreboard: 'Шекті мәндер', s_alerts: 'Дабылдар', s_categories: 'Моноқалалар санаттары',
+      s_index: 'Құрама индекс', s_ineq: 'Саралану', s_passports: 'Қалалар паспорттары', s_method: 'Әдістеме',
+      fig1: '1-сурет — қалалар топтары', table1: '1-кесте — облыстар бойынша моноқалалар', group: 'Топ', members: 'Қалалар',
+      count: 'Саны', region: 'Облыс', unit: 'Аумақ', city: 'Қала', map: 'Типология картасы',
+      map_note: 'Облыс шекаралары: Natural Earth admin-1 (қоғамдық игілік), 2018 жылға дейінгі бөлініс — қазіргі Шымкент, Түркістан, Абай, Жетісу және Ұлытау облыстары көрсетілмеген. Қалалар координаттары бойынша орналастырылған.',
+      indicator: 'Көрсеткіш', value: 'Мәні', transformed: 'Салыстырылатын мән', zone: 'Аймақ', trend: 'Үрдіс', status: 'Мәртебе',
+      national: 'Ел бойынша', threshold: 'Шек', warning_at: 'Ескерту шегі', crisis_at: 'Дағдарыс шегі', source: 'Дереккөз',
+      confidence: 'Сенімділік', justification: 'Негіздеме', set: 'Жиын', transform: 'Түрлендіру', side: 'Жаман жағы',
+      z_no_data: 'деректер жоқ', z_normal: 'қалыпты', z_warning: 'ескерту', z_crisis: 'дағдарыс',
+      t_none: '', t_improving: 'жақсаруда', t_stable: 'тұрақты', t_worsening: 'нашарлауда',
+      st_none: '', st_new: 'жаңа', st_persistent: 'созылмалы', st_aggravating: 'ушығуда', st_unwinding: 'бәсеңдеуде',
+      heat_note: 'Әр ұяшық — кезеңдегі аумақ пен шек: түсі мен белгісі аймақты көрсетеді (● қалыпты, ▲ ескерту, ✖ дағдарыс, – деректер жоқ), нұсқар — үрдісті (↗ жақсаруда, → тұрақты, ↘ нашарлауда).',
+      no_alerts: 'Бұл кезеңде шек бұзылған жоқ.', category: 'Санат', reasons: 'Орындалған ережелер', rules: 'Ережелер',
+      cat_1: '1 — ең күрделі жағдай', cat_2: '2 — нашарлау қаупі', cat_3: '3 — тұрақты жағдай', cat_0: 'деректер жоқ',
+      eligibility: 'жатқызу', category_1: '1-санат', category_2: '2-санат', description: 'Сипаттама',
+      rank: 'Орын', score: 'Баға', spec: 'Индекс', weight: 'Салмақ', eff_weight: 'Нақты салмақ', level: 'Деңгей',
+      screened: 'Алынып тасталған көрсеткіштер', screen_no_column: 'деректер жоқ', screen_low_availability: 'деректер аз',
+      screen_too_many_zeros: 'нөлдер тым көп', not_ranked: 'Бағасы жоқ аумақтар', availability: 'деректер үлесі',
+      sensitivity_none: 'Сезімталдық талдауының нәтижелері жоқ: орындар аралықсыз көрсетілген.',
+      gini: 'Джини', theil_t: 'Тейл T', theil_l: 'Тейл L', cv: 'ВК', within: 'ішіндегі', between: 'арасындағы',
+      ineq_note: 'Бірінші деңгейлі бірліктер (облыстар және республикалық маңызы бар қалалар), халық санымен салмақталған; Тейл T индексі екі түр (облыстар, қалалар) ішіндегі және арасындағы теңсіздікке бөлінген.',
+      sigma: 'σ-конвергенция (ВК, теңгерімді панель)', converging: 'жақындасу', diverging: 'алшақтау', slope: 'жылдық еңіс',
+      beta: 'β-конвергенция', half_life: 'жартылай жақындасу кезеңі, жыл', units_n: 'бірлік',
+      choose_city: 'Қала', names: 'Атаулары', groups: 'Топтары', region_history: 'Өңірлік тиесілілік тарихы', evaluations: 'Көрсеткіштер және шектер',
+      series: 'Қатарлар', strengths: 'Күшті жақтары', weaknesses: 'Әлсіз жақтары', annotations: 'Сарапшы жазбалары', directions: 'Саясаттың басым бағыттары',
+      directions_none: 'Бірде-бір сала шекті бұзбаған: шектерден басым бағыт туындамайды.',
+      from: 'бастап', to: 'дейін', official: 'ресми', alias: 'басқа', since_always: '…', still: 'қазір',
+      strengths_note: 'индекс көрсеткіштері арасындағы ең жақсы және ең нашар орындар', verdict: 'Бағалау', note: 'Жазба', author: 'Авторы',
+      framework: 'Көрсеткіштер жүйесі', domain: 'Сала', direction: 'Бағыты', higher_better: 'көп болса — жақсы', lower_better: 'аз болса — жақсы',
+      thresholds: 'Шектер жиыны', index_spec: 'Индекс сипаттамасы', data_sources: 'Деректер көздері және импорттар',
+      batch: 'Импорт', file: 'Файл', imported_at: 'Жүктелген', sha256: 'SHA-256', inserted: 'жаңа', revised: 'өзгертілген',
+      seeds: 'Кездейсоқ сандар: жоқ — бұл есеп үшін кездейсоқ ештеңе орындалмады.', monitor_params: 'Үрдіс соңғы {k} кезең бойынша; кезеңіне ±{tol}% ішінде тұрақты.',
+      source_files: 'Дереккөздер сипаттамасы', observations: 'бақылау', method: 'Әдіс', kind: 'Түрі', all_cities: 'Барлық қалалар'
+    }
+  };
+  const LOCALE = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+  const ZONE_SYMBOL = { normal: '●', warning: '▲', crisis: '✖', no_data: '–' };
+  const TREND_ARROW = { improving: '↗', stable: '→', worsening: '↘', none: '' };
+  const ZONE_COLOR = { no_data: '#bbbbbb', normal: '#009e73', warning: '#e69f00', crisis: '#d55e00' };
+  const GROUP_COLOR = ['#0072b2', '#cc79a7', '#56b4e9', '#f0e442', '#009e73', '#e69f00']; /* Okabe–Ito */
+
+  let D = null, lang = 'en', charts = [], passportUnit = null;
+  const $ = (sel, root) => (root || document).querySelector(sel);
+
+  function t(key) { return (MSG[lang] && MSG[lang][key]) || MSG.en[key] || key; }
+  function nm(o) { return o ? (o[lang] || o.en || '') : ''; }
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+  function fmt(x, digits) {
+    if (x === null || x === undefined || (typeof x === 'number' && !isFinite(x))) return t('no_data');
+    const d = digits === undefined ? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2) : digits;
+    return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: d, minimumFractionDigits: 0 }).format(x);
+  }
+  const byCode = {};
+  function index(list, key) { const m = {}; (list || []).forEach(x => { m[x[key || 'code']] = x; }); return m; }
+  function unitName(code) { const u = byCode.units[code]; return u ? nm(u.name) : code; }
+  function indName(code) { const i = byCode.indicators[code]; return i ? nm(i.name) : code; }
+  function groupName(code) { const g = byCode.groups[code]; return g ? nm(g.name) : code; }
+  function domainName(code) { const d = byCode.domains[code]; return d ? nm(d.name) : code; }
+  function periodText(p) { return p || t('no_data'); }
+  function zoneTag(z) { return `<span class="zone zone-${esc(z)}" title="${esc(t('z_' + z))}">${ZONE_SYMBOL[z] || ''}</span> ${esc(t('z_' + z))}`; }
+  function nodata() { return `<p class="nodata">${esc(t('no_data'))}</p>`; }
+
+  /* ---- CSV downloads: the data behind a chart or table ------------------------------ */
+  const downloads = {};
+  function csvCell(v) {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function downloadLink(id, name, header, rows) {
+    downloads[id] = { name, header, rows };
+    return `<button type="button" class="download" data-download="${esc(id)}">${esc(t('download'))}</button>`;
+  }
+  function doDownload(id) {
+    const d = downloads[id];
+    if (!d) return;
+    const text = [d.header].concat(d.rows).map(r => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    const blob = new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = d.name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function chart(el) {
+    const c = echarts.init(el, null, { renderer: 'svg' });
+    charts.push(c);
+    return c;
+  }
+  function table(head, rows, numeric) {
+    numeric = numeric || [];
+    return '<table><thead><tr>' + head.map((h, i) => `<th${numeric.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('') +
+      '</tr></thead><tbody>' + rows.map(r => '<tr>' + r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('') + '</tr>').join('') +
+      '</tbody></table>';
+  }
+
+  /* ---- sections ----------------------------------------------------------------------- */
+  function sectionTypology() {
+    const groups = D.groups || [], t1 = D.table1 || { rows: [] };
+    let h = `<section id="typology"><h2>${esc(t('s_typology'))}</h2><h3>${esc(t('fig1'))}</h3>`;
+    h += groups.length ? table([t('group'), t('count'), t('members')],
+      groups.map(g => [esc(nm(g.name)), fmt(g.members.length, 0), g.members.map(c => esc(unitName(c))).join(', ')]), [1]) : nodata();
+    h += downloadLink('groups', 'groups.csv', ['group', 'unit', 'name'],
+      groups.flatMap(g => g.members.map(c => [g.code, c, unitName(c)])));
+    h += `<h3>${esc(t('table1'))} (${esc(D.at || '')})</h3>`;
+    h += t1.rows.length ? table([t('region'), t('count'), t('members')],
+      t1.rows.map(r => [esc(unitName(r.region)), fmt(r.count, 0), r.cities.map(c => esc(unitName(c))).join(', ')]), [1]) : nodata();
+    h += downloadLink('table1', 'monocities_by_region.csv', ['region', 'region_name', 'count', 'cities'],
+      t1.rows.map(r => [r.region, unitName(r.region), r.count, r.cities.map(unitName).join('; ')]));
+    h += `<h3>${esc(t('map'))}</h3><div id="map" class="chart tall"></div><p class="note">${esc(t('map_note'))}</p>`;
+    const pts = (D.units || []).filter(u => u.kind === 'city' && u.lat !== null && u.lon !== null && u.alive);
+    h += downloadLink('map', 'map_points.csv', ['unit', 'name', 'lat', 'lon', 'groups'],
+      pts.map(u => [u.code, nm(u.name), u.lat, u.lon, u.groups.join(';')]));
+    return h + '</section>';
+  }
+
+  function drawMap() {
+    const el = $('#map');
+    if (!el || !D.map || !D.map.features) { if (el) el.outerHTML = nodata(); return; }
+    const geo = JSON.parse(JSON.stringify(D.map));
+    geo.features.forEach(f => { f.properties.name = f.properties.code; });
+    echarts.registerMap('kz', geo);
+    const groups = (D.groups || []).map(g => g.code);
+    const pts = (D.units || []).filter(u => u.kind === 'city' && u.lat !== null && u.lon !== null && u.alive);
+    const series = [{
+      type: 'map', map: 'kz', roam: false, silent: true, zlevel: 0,
+      itemStyle: { areaColor: '#f4f6f8', borderColor: '#5b6570', borderWidth: 0.8 },
+      label: { show: false }, data: []
+    }];
+    const inGroup = g => pts.filter(u => (u.groups[0] || '') === g);
+    groups.concat(['']).forEach((g, i) => {
+      const list = inGroup(g);
+      if (!list.length) return;
+      series.push({
+        name: g ? groupName(g) : t('no_data'), type: 'scatter', coordinateSystem: 'geo', symbolSize: 9,
+        itemStyle: { color: g ? GROUP_COLOR[i % GROUP_COLOR.length] : '#999', borderColor: '#fff', borderWidth: 1 },
+        data: list.map(u => ({ name: u.code, value: [u.lon, u.lat], groups: u.groups }))
+      });
+    });
+    const c = chart(el);
+    c.setOption({
+      animation: false,
+      tooltip: { trigger: 'item', formatter: p => p.seriesType === 'scatter'
+        ? `${esc(unitName(p.name))}<br>${p.data.groups.map(g => esc(groupName(g))).join(', ')}` : '' },
+      legend: { top: 0, data: series.slice(1).map(s => s.name) },
+      geo: { map: 'kz', roam: false, itemStyle: { areaColor: '#f4f6f8', borderColor: '#5b6570' }, emphasis: { disabled: true } },
+      series: series.slice(1)
+    });
+    c.on('click', p => { if (p.seriesType === 'scatter') openPassport(p.name); });
+  }
+
+  function thresholdLabel(th) {
+    const tr = th.transform === 'level' ? '' : ` (${th.transform}${th.k > 1 ? ' ' + th.k : ''})`;
+    return indName(th.indicator) + tr;
+  }
+
+  function sectionScoreboard() {
+    const m = D.monitor;
+    let h = `<section id="scoreboard"><h2>${esc(t('s_scoreboard'))} — ${esc(periodText(m && m.period))}</h2>`;
+    if (!m || m.no_data) return h + nodata() + '</section>';
+    h += `<p class="note">${esc(t('heat_note'))}</p><div class="legend">` +
+      ['normal', 'warning', 'crisis', 'no_data'].map(z => `<span>${zoneTag(z)}</span>`).join('') + '</div>';
+    h += '<div id="heatmap" class="chart tall"></div>';
+    const ths = index(m.thresholds, 'id');
+    h += downloadLink('scoreboard', `scoreboard_${m.period}.csv`,
+      ['unit', 'unit_name', 'indicator', 'transform', 'value', 'compared_value', 'zone', 'trend', 'status', 'national', 'warning', 'crisis', 'source'],
+      m.rows.map(r => { const th = ths[r.threshold]; return [r.unit, unitName(r.unit), r.indicator, th.transform, r.value, r.transformed,
+        r.zone, r.trend, r.status, m.national[r.indicator], th.warning, th.crisis, th.source]; }));
+    return h + '</section>';
+  }
+
+  function drawHeatmap() {
+    const el = $('#heatmap'), m = D.monitor;
+    if (!el || !m) return;
+    const ths = index(m.thresholds, 'id');
+    const cols = [...new Set(m.rows.map(r => r.threshold))];
+    const units = [...new Set(m.rows.map(r => r.unit))];
+    const zoneN = { no_data: 0, normal: 1, warning: 2, crisis: 3 };
+    const cell = {};
+    m.rows.forEach(r => { cell[r.unit + '|' + r.threshold] = r; });
+    const data = [];
+    units.forEach((u, y) => cols.forEach((th, x) => {
+      const r = cell[u + '|' + th];
+      data.push({ value: [x, y, r ? zoneN[r.zone] : 0], row: r || null });
+    }));
+    el.style.height = Math.max(360, 90 + units.length * 22 + 160) + 'px';
+    const c = chart(el);
+    c.setOption({
+      animation: false,
+      tooltip: { formatter: p => {
+        const r = p.data.row;
+        if (!r) return esc(t('no_data'));
+        return `<b>${esc(unitName(r.unit))}</b><br>${esc(thresholdLabel(ths[r.threshold]))}<br>` +
+          `${esc(t('value'))}: ${fmt(r.value)}; ${esc(t('transformed'))}: ${fmt(r.transformed)}<br>` +
+          `${esc(t('zone'))}: ${esc(t('z_' + r.zone))} ${r.trend !== 'none' ? '· ' + esc(t('t_' + r.trend)) : ''}`;
+      } },
+      grid: { left: 170, right: 20, top: 10, bottom: 170 },
+      xAxis: { type: 'category', data: cols.map(id => thresholdLabel(ths[id])), axisLabel: { rotate: 50, interval: 0, fontSize: 10,
+        formatter: s => s.length > 34 ? s.slice(0, 33) + '…' : s } },
+      yAxis: { type: 'category', data: units.map(unitName), inverse: true, axisLabel: { interval: 0, fontSize: 11 } },
+      visualMap: { type: 'piecewise', show: false, dimension: 2,
+        pieces: [{ value: 0, color: ZONE_COLOR.no_data }, { value: 1, color: ZONE_COLOR.normal },
+                 { value: 2, color: ZONE_COLOR.warning }, { value: 3, color: ZONE_COLOR.crisis }] },
+      series: [{ type: 'heatmap', data, itemStyle: { borderColor: '#fff', borderWidth: 1 },
+        label: { show: true, fontSize: 10, color: '#000', formatter: p => {
+          const r = p.data.row;
+          return r ? (ZONE_SYMBOL[r.zone] || '') + (TREND_ARROW[r.trend] || '') : ZONE_SYMBOL.no_data;
+        } } }]
+    });
+    c.on('click', p => { if (p.data && p.data.row) openPassport(p.data.row.unit); });
+  }
+
+  function sectionAlerts() {
+    const a = D.alerts || [], m = D.monitor || { thresholds: [] }, ths = index(m.thresholds, 'id');
+    const notes = {};
+    (D.annotations || []).forEach(n => { notes[n.unit + '|' + n.indicator + '|' + n.period] = n; });
+    let h = `<section id="alerts"><h2>${esc(t('s_alerts'))} — ${esc(periodText(m.period))}</h2>`;
+    if (!a.length) h += `<p>${esc(m.no_data ? t('no_data') : t('no_alerts'))}</p>`;
+    else h += table([t('unit'), t('indicator'), t('zone'), t('status'), t('trend'), t('transformed'), t('warning_at'), t('crisis_at'), t('note')],
+      a.map(r => { const th = ths[r.threshold], n = notes[r.unit + '|' + r.indicator + '|' + m.period];
+        return [`<a href="#passport/${esc(r.unit)}">${esc(unitName(r.unit))}</a>`, esc(thresholdLabel(th)), zoneTag(r.zone),
+          esc(t('st_' + r.status)), esc(TREND_ARROW[r.trend] + ' ' + t('t_' + r.trend)), fmt(r.transformed), fmt(th.warning), fmt(th.crisis),
+          n ? esc(n.verdict + (n.note ? ': ' + n.note : '')) : '']; }), [5, 6, 7]);
+    h += downloadLink('alerts', `alerts_${m.period}.csv`, ['unit', 'unit_name', 'indicator', 'zone', 'status', 'trend', 'value', 'compared_value'],
+      a.map(r => [r.unit, unitName(r.unit), r.indicator, r.zone, r.status, r.trend, r.value, r.transformed]));
+    return h + '</section>';
+  }
+
+  function sectionCategories() {
+    const c = D.categories;
+    let h = `<section id="categories"><h2>${esc(t('s_categories'))} — ${esc(periodText(c && c.period))}</h2>`;
+    if (!c) return h + nodata() + '</section>';
+    const rules = index(c.rules, 'id');
+    h += c.rows.length ? table([t('city'), t('category'), t('reasons')], c.rows.map(r => [
+      `<a href="#passport/${esc(r.unit)}">${esc(unitName(r.unit))}</a>`,
+      `<span class="cat cat-${r.category || 0}">${esc(t('cat_' + (r.category || 0)))}</span>`,
+      r.fired.length ? '<ul class="compact">' + r.fired.map(id => `<li>${esc(rules[id] ? rules[id].description : id)}</li>`).join('') + '</ul>' : ''
+    ])) : nodata();
+    h += downloadLink('categories', `monotown_categories_${c.period}.csv`, ['unit', 'name', 'category', 'rules_fired'],
+      c.rows.map(r => [r.unit, unitName(r.unit), r.category, r.fired.join(';')]));
+    h += `<h3>${esc(t('rules'))}</h3>` + table([t('kind'), t('description'), t('source'), t('confidence')],
+      c.rules.map(r => [esc(t(r.kind)), esc(r.description), esc(r.source), esc(r.confidence)]));
+    return h + '</section>';
+  }
+
+  function sectionIndex() {
+    const ix = D.index;
+    let h = `<section id="index"><h2>${esc(t('s_index'))}: ${esc(ix ? nm(ix.name) : '')} — ${esc(periodText(ix && ix.period))}</h2>`;
+    if (!ix || ix.no_data) return h + nodata() + '</section>';
+    const nodes = ix.nodes, root = nodes[nodes.length - 1];
+    const subs = nodes.filter(n => n.parent === root.code);
+    const ranked = ix.units.filter(u => u.score !== null).sort((a, b) => a.rank - b.rank);
+    const unranked = ix.units.filter(u => u.score === null);
+    h += `<div id="index-chart" class="chart tall"></div><p class="note">${esc(t('sensitivity_none'))}</p>`;
+    h += table([t('rank'), t('unit'), nm(root.name)].concat(subs.map(s => nm(s.name))),
+      ranked.map(u => [fmt(u.rank, 0), `<a href="#passport/${esc(u.unit)}">${esc(unitName(u.unit))}</a>`, fmt(u.score, 1)]
+        .concat(subs.map(s => fmt(u.scores[s.code], 1)))), [0, 2].concat(subs.map((s, i) => i + 3)));
+    h += downloadLink('index', `index_${ix.spec}_${ix.period}.csv`, ['rank', 'unit', 'name', 'score'].concat(subs.map(s => s.code)),
+      ranked.map(u => [u.rank, u.unit, unitName(u.unit), u.score].concat(subs.map(s => u.scores[s.code]))));
+    if (unranked.length)
+      h += `<p class="muted">${esc(t('not_ranked'))}: ${unranked.map(u => esc(unitName(u.unit))).join(', ')}</p>`;
+    const dropped = (ix.indicator_reports || []).filter(r => r.screen !== 'kept');
+    if (dropped.length)
+      h += `<p class="muted">${esc(t('screened'))}: ${dropped.map(r => esc(indName(r.code)) + ' (' + esc(t('screen_' + r.screen)) + ')').join('; ')}</p>`;
+    return h + '</section>';
+  }
+
+  function drawIndex() {
+    const el = $('#index-chart'), ix = D.index;
+    if (!el || !ix || ix.no_data) return;
+    const nodes = ix.nodes, root = nodes[nodes.length - 1];
+    const subs = nodes.filter(n => n.parent === root.code);
+    const ranked = ix.units.filter(u => u.score !== null).sort((a, b) => a.rank - b.rank);
+    el.style.height = Math.max(320, 60 + ranked.length * 22) + 'px';
+    const c = chart(el);
+    c.setOption({
+      animation: false, tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: v => fmt(v, 1) },
+      legend: { top: 0 }, grid: { left: 170, right: 30, top: 30, bottom: 30 },
+      xAxis: { type: 'value', axisLabel: { formatter: v => fmt(v, 0) } },
+      yAxis: { type: 'category', inverse: true, data: ranked.map(u => unitName(u.unit)), axisLabel: { interval: 0 } },
+      series: [{ name: nm(root.name), type: 'bar', data: ranked.map(u => u.score), itemStyle: { color: '#0072b2' } }]
+        .concat(subs.map((s, i) => ({ name: nm(s.name), type: 'scatter', symbolSize: 8, data: ranked.map(u => u.scores[s.code]),
+          itemStyle: { color: GROUP_COLOR[(i + 1) % GROUP_COLOR.length] } })))
+    });
+  }
+
+  function sectionInequality() {
+    const q = D.inequality;
+    let h = `<section id="inequality"><h2>${esc(t('s_ineq'))}</h2>`;
+    if (!q || q.no_data) return h + nodata() + '</section>';
+    h += `<p class="note">${esc(t('ineq_note'))}</p>`;
+    q.indicators.forEach((ind, i) => {
+      h += `<h3>${esc(indName(ind.indicator))}</h3>`;
+      if (ind.no_data || !ind.periods || !ind.periods.length) { h += nodata(); return; }
+      h += `<div class="grid2"><div id="ineq-${i}" class="chart small"></div><div id="sigma-${i}" class="chart small"></div></div>`;
+      const s = ind.sigma, b = ind.beta;
+      const dir = s && s.slope !== null ? (s.slope < 0 ? t('converging') : t('diverging')) : t('no_data');
+      h += `<p class="muted">${esc(t('sigma'))}: ${esc(dir)}; ${esc(t('slope'))} ${fmt(s && s.slope, 4)} (${fmt(s && s.n_units, 0)} ${esc(t('units_n'))}). ` +
+        `${esc(t('beta'))} ${esc(b.from || '')}–${esc(b.to || '')}: β = ${fmt(b.beta, 4)}, p = ${fmt(b.p_value, 3)}; ${esc(t('half_life'))}: ${fmt(b.half_life, 1)}.</p>`;
+      h += downloadLink('ineq-' + i, `inequality_${ind.indicator}.csv`,
+        ['period', 'units', 'used', 'gini', 'theil_t', 'theil_l', 'cv', 'theil_t_within', 'theil_t_between', 'sigma_cv_balanced'],
+        ind.periods.map(p => { const sp = (s.points || []).find(x => x[0] === p.period);
+          return [p.period, p.n_units, p.n_used, p.gini, p.theil_t, p.theil_l, p.cv, p.theil_t_within, p.theil_t_between, sp ? sp[1] : null]; }));
+    });
+    return h + '</section>';
+  }
+
+  function drawInequality() {
+    const q = D.inequality;
+    if (!q || q.no_data) return;
+    q.indicators.forEach((ind, i) => {
+      const el = $('#ineq-' + i), el2 = $('#sigma-' + i);
+      if (!el) return;
+      const per = ind.periods.map(p => p.period);
+      chart(el).setOption({
+        animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) }, legend: { top: 0 },
+        grid: { left: 50, right: 15, top: 40, bottom: 30 },
+        xAxis: { type: 'category', data: per }, yAxis: { type: 'value', axisLabel: { formatter: v => fmt(v, 3) } },
+        series: [
+          { name: t('theil_t') + ' — ' + t('within'), type: 'bar', stack: 't', data: ind.periods.map(p => p.theil_t_within), itemStyle: { color: '#56b4e9' } },
+          { name: t('theil_t') + ' — ' + t('between'), type: 'bar', stack: 't', data: ind.periods.map(p => p.theil_t_between), itemStyle: { color: '#0072b2' } },
+          { name: t('gini'), type: 'line', data: ind.periods.map(p => p.gini), itemStyle: { color: '#d55e00' } }
+        ]
+      });
+      const pts = (ind.sigma && ind.sigma.points) || [];
+      chart(el2).setOption({
+        animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) }, legend: { top: 0 },
+        grid: { left: 50, right: 15, top: 40, bottom: 30 },
+        xAxis: { type: 'category', data: pts.map(p => p[0]) }, yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmt(v, 3) } },
+        series: [{ name: t('sigma'), type: 'line', data: pts.map(p => p[1]), itemStyle: { color: '#009e73' } }]
+      });
+    });
+  }
+
+  function sectionPassports() {
+    const ps = D.passports || [];
+    let h = `<section id="passports"><h2>${esc(t('s_passports'))}</h2>`;
+    if (!ps.length) return h + nodata() + '</section>';
+    h += `<label class="screen-only">${esc(t('choose_city'))} <select id="passport-select">` +
+      ps.map(p => `<option value="${esc(p.unit)}">${esc(nm(p.name))}</option>`).join('') + '</select></label>';
+    h += '<div id="passport"></div>';
+    return h + '</section>';
+  }
+
+  function dateRange(a, b) { return `${a || t('since_always')} — ${b || t('still')}`; }
+
+  function renderPassport(code) {
+    const box = $('#passport');
+    const p = (D.passports || []).find(x => x.unit === code);
+    if (!box || !p) return;
+    passportUnit = code;
+    const sel = $('#passport-select');
+    if (sel) sel.value = code;
+    const m = D.monitor || { thresholds: [], national: {} }, ths = index(m.thresholds, 'id');
+    const dirs = index(D.directions || []);
+    const cat = D.categories ? D.categories.rows.find(r => r.unit === code) : null;
+    const rank = D.index && D.index.units ? D.index.units.find(u => u.unit === code) : null;
+    let h = `<div class="passport" data-unit="${esc(code)}"><h3>${esc(nm(p.name))}</h3>`;
+    h += `<p class="muted">${esc(p.unit)} · ${esc(t('kind'))}: ${esc(p.kind)}` +
+      (cat ? ` · ${esc(t('category'))}: <span class="cat cat-${cat.category || 0}">${esc(t('cat_' + (cat.category || 0)))}</span>` : '') +
+      (rank && rank.rank !== null ? ` · ${esc(t('rank'))}: ${fmt(rank.rank, 0)}` : '') + '</p>';
+    h += `<h4>${esc(t('names'))}</h4>` + table([t('lang'), t('city'), t('from') + ' — ' + t('to'), ''],
+      p.names.map(n => [esc(n.lang), esc(n.name), esc(dateRange(n.from, n.to)), esc(n.official ? t('official') : t('alias'))]));
+    h += `<h4>${esc(t('groups'))}</h4>` + (p.groups.length ? '<ul class="compact">' + p.groups.map(g =>
+      `<li>${esc(groupName(g.group))} (${esc(dateRange(g.from, g.to))}) <span class="muted">${esc(g.source)}</span></li>`).join('') + '</ul>' : nodata());
+    h += `<h4>${esc(t('region_history'))}</h4>` + (p.regions.length ? '<ul class="compact">' + p.regions.map(r =>
+      `<li>${esc(unitName(r.region))} (${esc(dateRange(r.from, r.to))})</li>`).join('') + '</ul>' : nodata());
+    h += `<h4>${esc(t('evaluations'))} — ${esc(periodText(m.period))}</h4>`;
+    h += p.evaluations.length ? table([t('indicator'), t('value'), t('transformed'), t('national'), t('warning_at'), t('crisis_at'), t('zone'), t('trend')],
+      p.evaluations.map(r => { const th = ths[r.threshold];
+        return [esc(thresholdLabel(th)), fmt(r.value), fmt(r.transformed), fmt(m.national[r.indicator]), fmt(th.warning), fmt(th.crisis),
+          zoneTag(r.zone), esc(TREND_ARROW[r.trend] + ' ' + t('t_' + r.trend))]; }), [1, 2, 3, 4, 5]) : nodata();
+    h += `<h4>${esc(t('series'))}</h4>`;
+    h += p.series.length ? `<div id="passport-series" class="chart small"></div>` : nodata();
+    h += downloadLink('passport', `passport_${p.unit}.csv`, ['unit', 'indicator', 'period', 'value'],
+      p.series.flatMap(s => s.points.map(pt => [p.unit, s.indicator, pt[0], pt[1]])));
+    h += `<div class="grid2"><div><h4>${esc(t('strengths'))}</h4>` + (p.strengths.length ? '<ul class="compact">' +
+      p.strengths.map(s => `<li>${esc(indName(s.indicator))} — ${esc(t('rank'))} ${fmt(s.rank, 0)}</li>`).join('') + '</ul>' : nodata()) +
+      `</div><div><h4>${esc(t('weaknesses'))}</h4>` + (p.weaknesses.length ? '<ul class="compact">' +
+      p.weaknesses.map(s => `<li>${esc(indName(s.indicator))} — ${esc(t('rank'))} ${fmt(s.rank, 0)}</li>`).join('') + '</ul>' : nodata()) +
+      `</div></div><p class="note">${esc(t('strengths_note'))}</p>`;
+    const notes = (D.annotations || []).filter(n => n.unit === code);
+    h += `<h4>${esc(t('annotations'))}</h4>` + (notes.length ? table([t('indicator'), t('period'), t('verdict'), t('note'), t('author')],
+      notes.map(n => [esc(indName(n.indicator)), esc(n.period), esc(n.verdict), esc(n.note), esc(n.author)])) : nodata());
+    h += `<h4>${esc(t('directions'))}</h4>`;
+    h += p.directions.length ? '<ol class="directions">' + p.directions.map(d => `<li>${esc(nm(dirs[d] && dirs[d].name))} <span class="muted">(${
+      (dirs[d] ? dirs[d].domains : []).filter(x => p.breached_domains.includes(x)).map(domainName).map(esc).join(', ')})</span></li>`).join('') + '</ol>'
+      : `<p class="muted">${esc(p.evaluations.length ? t('directions_none') : t('no_data'))}</p>`;
+    box.innerHTML = h + '</div>';
+    const el = $('#passport-series');
+    if (el) {
+      const c = chart(el);
+      const periods = [...new Set(p.series.flatMap(s => s.points.map(x => x[0])))].sort();
+      c.setOption({
+        animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v) }, legend: { top: 0, type: 'scroll' },
+        grid: { left: 70, right: 15, top: 40, bottom: 30 }, xAxis: { type: 'category', data: periods },
+        yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmt(v) } },
+        series: p.series.map((s, i) => { const v = {}; s.points.forEach(x => { v[x[0]] = x[1]; });
+          return { name: indName(s.indicator), type: 'line', connectNulls: true, data: periods.map(x => v[x] === undefined ? null : v[x]),
+            itemStyle: { color: GROUP_COLOR[i % GROUP_COLOR.length] } }; })
+      });
+    }
+  }
+
+  function openPassport(code) {
+    if (!(D.passports || []).some(p => p.unit === code)) return;
+    if (location.hash !== '#passport/' + code) history.replaceState(null, '', '#passport/' + code);
+    renderPassport(code);
+    const s = $('#passports');
+    if (s && s.scrollIntoView) s.scrollIntoView();
+  }
+
+  function sectionMethodology() {
+    const m = D.methodology || {}, mon = D.monitor || { thresholds: [] }, ix = D.index;
+    let h = `<section id="methodology"><h2>${esc(t('s_method'))}</h2>`;
+    h += `<h3>${esc(t('framework'))}</h3>` + table([t('indicator'), t('domain'), t('direction'), t('unit'), t('source')],
+      (D.indicators || []).map(i => [esc(nm(i.name)) + ` <span class="muted">${esc(i.code)}</span>`, esc(domainName(i.domain)),
+        esc(i.direction > 0 ? t('higher_better') : t('lower_better')), esc(i.unit), esc(i.source)]));
+    h += downloadLink('framework', 'framework.csv', ['code', 'domain', 'direction', 'unit', 'name', 'source'],
+      (D.indicators || []).map(i => [i.code, i.domain, i.direction, i.unit, nm(i.name), i.source]));
+    const mp = m.monitor || {};
+    h += `<h3>${esc(t('thresholds'))}</h3><p class="muted">${esc(t('monitor_params').replace('{k}', mp.trend_k).replace('{tol}', fmt((mp.stable_tolerance || 0) * 100, 2)))}</p>`;
+    h += table([t('set'), t('indicator'), t('transform'), t('side'), t('warning_at'), t('crisis_at'), t('groups'), t('source'), t('confidence')],
+      mon.thresholds.map(x => [esc(x.set), esc(indName(x.indicator)), esc(x.transform + (x.k > 1 ? ' ' + x.k : '')), esc(x.side),
+        fmt(x.warning) + (x.warning_high !== null ? ' / ' + fmt(x.warning_high) : ''), fmt(x.crisis) + (x.crisis_high !== null ? ' / ' + fmt(x.crisis_high) : ''),
+        esc(x.groups.map(groupName).join(', ')), esc(x.source) + (x.year ? ` (${x.year})` : ''), esc(x.confidence)]));
+    h += downloadLink('thresholds', 'thresholds.csv', ['set', 'indicator', 'transform', 'k', 'side', 'warning', 'crisis', 'warning_high', 'crisis_high',
+      'groups', 'source', 'year', 'justification', 'confidence', 'file', 'line'],
+      mon.thresholds.map(x => [x.set, x.indicator, x.transform, x.k, x.side, x.warning, x.crisis, x.warning_high, x.crisis_high,
+        x.groups.join(';'), x.source, x.year, x.justification, x.confidence, x.file, x.line]));
+    if (ix) {
+      h += `<h3>${esc(t('index_spec'))}: ${esc(nm(ix.name))} <span class="muted">(${esc(ix.spec)})</span></h3>` +
+        `<p class="muted">${esc(ix.description)} ${esc(ix.source)}</p>`;
+      h += table([t('level'), t('indicator'), t('weight'), t('eff_weight'), t('method')],
+        ix.nodes.slice().reverse().map(n => [fmt(n.level, 0), esc(nm(n.name)), fmt(n.weight, 3), fmt(n.effective_weight, 3),
+          esc(n.kind === 'indicator' ? n.normalise + (n.denominator ? ' / ' + n.denominator : '') : n.aggregate)]), [0, 2, 3]);
+    }
+    h += `<h3>${esc(t('data_sources'))}</h3><p class="muted">${esc(D.data === 'embedded' ? t('data_embedded') : t('data_db') + ' ' + (D.database || ''))}; ` +
+      `${fmt(m.observations, 0)} ${esc(t('observations'))}</p>`;
+    const batches = m.batches || [];
+    h += batches.length ? table([t('batch'), t('file'), t('imported_at'), t('inserted'), t('revised'), t('sha256')],
+      batches.map(b => [esc(b.id === undefined ? '' : b.id), esc(b.file), esc(b.imported_at || ''), b.inserted === undefined ? '' : fmt(b.inserted, 0),
+        b.revised === undefined ? '' : fmt(b.revised, 0), `<code>${esc((b.sha256 || '').slice(0, 12))}</code>`]), [3, 4]) : nodata();
+    h += `<p class="muted">${esc(t('source_files'))}: ${(m.source_files || []).map(esc).join(', ')}</p>`;
+    h += `<p class="muted">${esc(t('seeds'))}</p>`;
+    return h + '</section>';
+  }
+
+  /* ---- the page ------------------------------------------------------------------------- */
+  function render() {
+    charts.forEach(c => c.dispose());
+    charts = [];
+    Object.keys(downloads).forEach(k => delete downloads[k]);
+    document.documentElement.lang = lang;
+    document.title = 'qala — ' + t('title');
+    $('#title').textContent = t('title');
+    $('#lang-label').textContent = t('lang');
+    $('#print').textContent = t('print');
+    document.querySelectorAll('button.lang').forEach(b => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
+    const parts = [['typology', sectionTypology, D.units], ['scoreboard', sectionScoreboard, D.monitor], ['alerts', sectionAlerts, D.alerts],
+      ['categories', sectionCategories, D.categories], ['index', sectionIndex, D.index], ['ineq', sectionInequality, D.inequality],
+      ['passports', sectionPassports, D.passports], ['method', sectionMethodology, D.methodology]].filter(p => p[2] !== undefined);
+    const ids = { ineq: 'inequality', method: 'methodology' };
+    $('#nav').innerHTML = parts.map(p => `<a href="#${ids[p[0]] || p[0]}">${esc(t('s_' + p[0]))}</a>`).join('');
+    let h = `<h1>${esc(t('title'))}</h1><p class="meta">${esc(t('period'))}: ${esc(periodText(D.period))} · ${esc(t('at'))}: ${esc(D.at || '')} · ` +
+      `${esc(D.data === 'embedded' ? t('data_embedded') : t('data_db'))} · ${esc(t('generated'))}: ${esc(D.generated || '')} · qala ${esc(D.qala_version || '')}</p>`;
+    h += parts.map(p => p[1]()).join('');
+    $('#app').innerHTML = h;
+    if (D.units) drawMap();
+    if (D.monitor) drawHeatmap();
+    if (D.index) drawIndex();
+    if (D.inequality) drawInequality();
+    const m = /^#passport\/(.+)$/.exec(location.hash);
+    const first = (D.passports || [])[0];
+    const want = m ? decodeURIComponent(m[1]) : passportUnit || (first && first.unit);
+    if (want) renderPassport(want);
+  }
+
+  function setLang(l) {
+    if (!MSG[l]) return;
+    lang = l;
+    render();
+  }
+
+  function start(data) {
+    D = data;
+    byCode.units = index(D.units);
+    byCode.indicators = index(D.indicators);
+    byCode.groups = index(D.groups);
+    byCode.domains = index(D.domains);
+    lang = MSG[D.lang] ? D.lang : 'en';
+    document.querySelectorAll('button.lang').forEach(b => b.addEventListener('click', () => setLang(b.dataset.lang)));
+    $('#print').addEventListener('click', () => window.print());
+    document.addEventListener('click', e => {
+      const b = e.target.closest && e.target.closest('[data-download]');
+      if (b) doDownload(b.dataset.download);
+    });
+    document.addEventListener('change', e => { if (e.target.id === 'passport-select') openPassport(e.target.value); });
+    window.addEventListener('hashchange', () => {
+      const m = /^#passport\/(.+)$/.exec(location.hash);
+      if (m) renderPassport(decodeURIComponent(m[1]));
+    });
+    window.addEventListener('beforeprint', () => charts.forEach(c => c.resize()));
+    window.addEventListener('afterprint', () => charts.forEach(c => c.resize()));
+    window.addEventListener('resize', () => charts.forEach(c => c.resize()));
+    render();
+    document.body.dataset.ready = '1';
+  }
+
+  window.qala = { setLang, openPassport };
+  if (window.QALA_DATA) start(window.QALA_DATA);
+  else fetch(window.QALA_DATA_URL || 'api/report').then(r => r.json()).then(start)
+    .catch(e => { $('#app').textContent = 'qala: ' + e; });
+})();
