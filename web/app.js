@@ -37,6 +37,7 @@
       gini: 'Gini', theil_t: 'Theil T', theil_l: 'Theil L', cv: 'CV', within: 'within', between: 'between',
       ineq_note: 'First-level units (regions and the cities of republican significance), weighted by population; the Theil T index split into inequality within and between the two kinds (regions, cities).',
       sigma: 'σ-convergence (CV, balanced panel)', converging: 'converging', diverging: 'diverging', slope: 'slope per year',
+      half_units: 'Periods in which fewer than half of the units have a value and a population are left out of the charts (they are in the CSV).',
       beta: 'β-convergence', half_life: 'half-life, years', units_n: 'units',
       choose_city: 'City', names: 'Names', groups: 'Groups', region_history: 'Region over time', evaluations: 'Indicators against thresholds',
       series: 'Series', strengths: 'Strengths', weaknesses: 'Weaknesses', annotations: 'Analyst notes', directions: 'Priority policy directions',
@@ -75,6 +76,7 @@
       gini: 'Джини', theil_t: 'Тейл T', theil_l: 'Тейл L', cv: 'КВ', within: 'внутри', between: 'между',
       ineq_note: 'Единицы первого уровня (области и города республиканского значения), взвешенные по численности населения; индекс Тейла T разложен на неравенство внутри и между двумя видами (области, города).',
       sigma: 'σ-конвергенция (КВ, сбалансированная панель)', converging: 'сближение', diverging: 'расхождение', slope: 'наклон в год',
+      half_units: 'Периоды, в которых значение и численность населения есть меньше чем у половины единиц, на графиках не показаны (они есть в CSV).',
       beta: 'β-конвергенция', half_life: 'период полусхождения, лет', units_n: 'единиц',
       choose_city: 'Город', names: 'Названия', groups: 'Группы', region_history: 'История подчинения', evaluations: 'Показатели и пороги',
       series: 'Ряды', strengths: 'Сильные стороны', weaknesses: 'Слабые стороны', annotations: 'Заметки аналитика', directions: 'Приоритетные направления политики',
@@ -113,6 +115,7 @@
       gini: 'Джини', theil_t: 'Тейл T', theil_l: 'Тейл L', cv: 'ВК', within: 'ішіндегі', between: 'арасындағы',
       ineq_note: 'Бірінші деңгейлі бірліктер (облыстар және республикалық маңызы бар қалалар), халық санымен салмақталған; Тейл T индексі екі түр (облыстар, қалалар) ішіндегі және арасындағы теңсіздікке бөлінген.',
       sigma: 'σ-конвергенция (ВК, теңгерімді панель)', converging: 'жақындасу', diverging: 'алшақтау', slope: 'жылдық еңіс',
+      half_units: 'Бірліктердің жартысынан азында мәні мен халық саны бар кезеңдер графиктерде көрсетілмеген (олар CSV-де бар).',
       beta: 'β-конвергенция', half_life: 'жартылай жақындасу кезеңі, жыл', units_n: 'бірлік',
       choose_city: 'Қала', names: 'Атаулары', groups: 'Топтары', region_history: 'Өңірлік тиесілілік тарихы', evaluations: 'Көрсеткіштер және шектер',
       series: 'Қатарлар', strengths: 'Күшті жақтары', weaknesses: 'Әлсіз жақтары', annotations: 'Сарапшы жазбалары', directions: 'Саясаттың басым бағыттары',
@@ -270,7 +273,8 @@
     const el = $('#heatmap'), m = D.monitor;
     if (!el || !m) return;
     const ths = index(m.thresholds, 'id');
-    const cols = [...new Set(m.rows.map(r => r.threshold))];
+    /* columns: the thresholds with a figure for some unit (the CSV has every cell) */
+    const cols = [...new Set(m.rows.filter(r => r.zone !== 'no_data').map(r => r.threshold))];
     const units = [...new Set(m.rows.map(r => r.unit))];
     const zoneN = { no_data: 0, normal: 1, warning: 2, crisis: 3 };
     const cell = {};
@@ -393,7 +397,8 @@
       const s = ind.sigma, b = ind.beta;
       const dir = s && s.slope !== null ? (s.slope < 0 ? t('converging') : t('diverging')) : t('no_data');
       h += `<p class="muted">${esc(t('sigma'))}: ${esc(dir)}; ${esc(t('slope'))} ${fmt(s && s.slope, 4)} (${fmt(s && s.n_units, 0)} ${esc(t('units_n'))}). ` +
-        `${esc(t('beta'))} ${esc(b.from || '')}–${esc(b.to || '')}: β = ${fmt(b.beta, 4)}, p = ${fmt(b.p_value, 3)}; ${esc(t('half_life'))}: ${fmt(b.half_life, 1)}.</p>`;
+        (b.from && b.to && b.from !== b.to ? `${esc(t('beta'))} ${esc(b.from)}–${esc(b.to)}: β = ${fmt(b.beta, 4)}, p = ${fmt(b.p_value, 3)}; ${esc(t('half_life'))}: ${fmt(b.half_life, 1)}.`
+          : `${esc(t('beta'))}: ${esc(t('no_data'))}.`) + ` ${esc(t('half_units'))}</p>`;
       h += downloadLink('ineq-' + i, `inequality_${ind.indicator}.csv`,
         ['period', 'units', 'used', 'gini', 'theil_t', 'theil_l', 'cv', 'theil_t_within', 'theil_t_between', 'sigma_cv_balanced'],
         ind.periods.map(p => { const sp = (s.points || []).find(x => x[0] === p.period);
@@ -408,15 +413,18 @@
     q.indicators.forEach((ind, i) => {
       const el = $('#ineq-' + i), el2 = $('#sigma-' + i);
       if (!el) return;
-      const per = ind.periods.map(p => p.period);
+      /* periods in which fewer than half of the units have a value and a weight are left
+         out of the chart (the CSV has them) */
+      const rows = ind.periods.filter(p => p.n_used * 2 >= p.n_units);
+      const per = rows.map(p => p.period);
       chart(el).setOption({
         animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v, 4) }, legend: { top: 0 },
         grid: { left: 50, right: 15, top: 40, bottom: 30 },
         xAxis: { type: 'category', data: per }, yAxis: { type: 'value', axisLabel: { formatter: v => fmt(v, 3) } },
         series: [
-          { name: t('theil_t') + ' — ' + t('within'), type: 'bar', stack: 't', data: ind.periods.map(p => p.theil_t_within), itemStyle: { color: '#56b4e9' } },
-          { name: t('theil_t') + ' — ' + t('between'), type: 'bar', stack: 't', data: ind.periods.map(p => p.theil_t_between), itemStyle: { color: '#0072b2' } },
-          { name: t('gini'), type: 'line', data: ind.periods.map(p => p.gini), itemStyle: { color: '#d55e00' } }
+          { name: t('theil_t') + ' — ' + t('within'), type: 'bar', stack: 't', data: rows.map(p => p.theil_t_within), itemStyle: { color: '#56b4e9' } },
+          { name: t('theil_t') + ' — ' + t('between'), type: 'bar', stack: 't', data: rows.map(p => p.theil_t_between), itemStyle: { color: '#0072b2' } },
+          { name: t('gini'), type: 'line', data: rows.map(p => p.gini), itemStyle: { color: '#d55e00' } }
         ]
       });
       const pts = (ind.sigma && ind.sigma.points) || [];

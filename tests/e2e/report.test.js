@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/* tests/e2e/report.test.js — browser test of `qala report`: playwright-core drives
+ * Debian's Chromium headless over the report file written by the qala binary.
+ * It checks that the page makes no network request and logs no console error, that the
+ * map and the heatmap render (SVG with shapes), that switching the language changes the
+ * labels (and the number format), that a city's passport opens (by the map's API, the
+ * select and the URL), and that a CSV download carries the scoreboard's rows.
+ * Nothing is skipped: a missing chromium or playwright-core fails the test (scripts/setup
+ * installs both).
+ * Usage: report.test.js QALA_BINARY   (run by ctest as e2e/report)
+ */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const here = __dirname;
+const web = path.join(here, '..', '..', 'web');
+let chromium;
+try {
+  ({ chromium } = require(path.join(web, 'node_modules', 'playwright-core')));
+} catch (e) {
+  console.error('FAIL: playwright-core is missing in web/node_modules: run scripts/setup');
+  process.exit(1);
+}
+const CHROMIUM = process.env.QALA_CHROMIUM || '/usr/bin/chromium';
+const qala = process.argv[2];
+if (!qala) { console.error('usage: report.test.js QALA_BINARY'); process.exit(2); }
+if (!fs.existsSync(CHROMIUM)) { console.error(`FAIL: ${CHROMIUM} is missing: run scripts/setup`); process.exit(1); }
+
+let failures = 0, checks = 0;
+function check(cond, what) {
+  checks++;
+  if (cond) console.log('ok - ' + what);
+  else { failures++; console.log('not ok - ' + what); }
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qala-e2e-'));
+  const file = path.join(dir, 'report.html');
+  /* the embedded demo statistics (no database in dir), typology as of 2024-01-01 */
+  execFileSync(qala, ['report', '--db', path.join(dir, 'none.db'), '--out', file, '--at', '2024-01-01', '--lang', 'en'],
+               { stdio: 'inherit', env: { ...process.env, LANG: 'C' } });
+  check(fs.statSync(file).size > 500000, 'report.html written with ECharts inlined');
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync']
+  });
+  try {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const requests = [], errors = [];
+    page.on('request', r => { if (!r.url().startsWith('file://') && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+    page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', e => errors.push(String(e)));
+    await page.goto('file://' + file);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+
+    /* the map: an SVG with the region outlines (paths) and the cities (points) */
+    const mapPaths = await page.locator('#map svg path').count();
+    check(mapPaths >= 17 + 40, `the map renders as SVG: ${mapPaths} paths (17 outlines and the city points)`);
+    check(await page.locator('#typology .note').innerText().then(s => /pre-2018/.test(s)), 'the map says its boundaries are pre-2018');
+    /* the heatmap: one cell per unit × threshold */
+    const cells = await page.locator('#heatmap svg path').count();
+    check(cells > 100, `the scoreboard heatmap renders as SVG: ${cells} shapes`);
+    const heatText = await page.locator('#heatmap svg').textContent();
+    check(/[●▲✖]/.test(heatText), 'the heatmap carries a zone symbol in the cells');
+    check(/Figure 1/.test(await page.locator('#typology').innerText()), 'Figure 1 in English');
+    check(/Temirtau/.test(await page.locator('#typology').innerText()), 'Table 1 lists Temirtau');
+    check(await page.locator('#index table tbody tr').count() > 5, 'the index ranking table has rows');
+    check(await page.locator('#inequality svg').count() >= 2, 'differentiation charts render');
+
+    /* language switch: Russian labels and Russian number format (decimal comma) */
+    await page.click('button.lang[data-lang="ru"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    const ruTitle = await page.locator('#typology h3').first().innerText();
+    check(/Рисунок 1/.test(ruTitle), `switched to Russian: "${ruTitle}"`);
+    check(/Темиртау/.test(await page.locator('#typology').innerText()), 'unit names in Russian');
+    const ruNums = await page.locator('#index table tbody tr td.num').nth(1).innerText();
+    check(/^\d+(,\d)?$/.test(ruNums.replace(/\s/g, '')), `numbers in the Russian format: "${ruNums}"`);
+    await page.click('button.lang[data-lang="kk"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'kk');
+    check(/1-сурет/.test(await page.locator('#typology h3').first().innerText()), 'switched to Kazakh');
+    check(await page.locator('#map svg path').count() >= 57, 'the map is drawn again after the switch');
+
+    /* a city's passport: through the select, then through the URL */
+    await page.selectOption('#passport-select', 'KZ-TEMIRTAU');
+    await page.waitForSelector('.passport[data-unit="KZ-TEMIRTAU"]');
+    const passport = await page.locator('.passport').innerText();
+    check(/Теміртау|Темиртау/.test(passport), 'the passport of Temirtau opens');
+    check(/Қарағанды/.test(passport), 'the passport shows the region history (Karaganda region)');
+    check(await page.locator('#passport-series svg').count() === 1, 'the passport draws its series');
+    await page.evaluate(() => { location.hash = '#passport/KZ-ZHANAOZEN'; });
+    await page.waitForSelector('.passport[data-unit="KZ-ZHANAOZEN"]');
+    check(true, 'a passport opens from the URL (#passport/KZ-ZHANAOZEN)');
+
+    /* a CSV download: the scoreboard's data */
+    await page.click('button.lang[data-lang="en"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#scoreboard [data-download]')]);
+    const csvPath = path.join(dir, download.suggestedFilename());
+    await download.saveAs(csvPath);
+    const csv = fs.readFileSync(csvPath, 'utf8').replace(/^\ufeff/, '').split(/\r\n/).filter(Boolean);
+    check(/^scoreboard_\d{4}\.csv$/.test(download.suggestedFilename()), `download named ${download.suggestedFilename()}`);
+    check(csv[0].startsWith('unit,unit_name,indicator,transform,value'), 'the CSV has its header');
+    check(csv.length > 100, `the CSV has the scoreboard's rows (${csv.length - 1})`);
+
+    /* print: the print stylesheet hides the navigation */
+    await page.emulateMedia({ media: 'print' });
+    check(await page.locator('header#top').isHidden(), 'print hides the header and navigation');
+    await page.emulateMedia({ media: 'screen' });
+
+    check(requests.length === 0, `no network request (${requests.join(', ') || 'none'})`);
+    check(errors.length === 0, `no console error (${errors.join(' | ') || 'none'})`);
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(() => {
+  console.log(`${checks - failures}/${checks} checks passed`);
+  process.exit(failures ? 1 : 0);
+}).catch(e => { console.error('FAIL: ' + (e && e.stack || e)); process.exit(1); });
