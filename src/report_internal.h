@@ -66,4 +66,9 @@ qala_status qala_report__passports(qala_report__ctx *c);   /* "passports", "dire
 qala_status qala_report__index(qala_report__ctx *c);       /* "index" */
 qala_status qala_report__inequality(qala_report__ctx *c);  /* "inequality" */
 
+/* The embedded asset of web/ called name ("index.html", "style.css", "app.js",
+ * "echarts.min.js"): its bytes (static, NUL-terminated) with *len set, or NULL. For the
+ * server, which serves the same front end (report_html.c). */
+const char *qala_report__web_asset(const char *name, size_t *len);
+
 #endif

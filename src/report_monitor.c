@@ -81,19 +81,22 @@ static int unit_shown(const qala_report__ctx *c, uint32_t u, const unsigned char
     return has_data[u] && c->ds_reg[u] != c->country;
 }
 
-/* Alerts: crisis before warning, then aggravating, new, persistent, unwinding. */
-static const qala_monitor_result *sort_mon;
+/* Alerts: crisis before warning, then aggravating, new, persistent, unwinding, then row
+ * order. The keys are in the array (no global state: the server builds reports from
+ * several threads at once). */
+typedef struct alert_key {
+    size_t row;
+    int zone, status;
+} alert_key;
+
 static int alert_order(const void *a, const void *b)
 {
-    static const int status_rank[] = {5, 1, 2, 0, 3};
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int zi = sort_mon->zone[i], zj = sort_mon->zone[j];
-    if (zi != zj)
-        return zj - zi;
-    int si = status_rank[sort_mon->status[i] % 5], sj = status_rank[sort_mon->status[j] % 5];
-    if (si != sj)
-        return si - sj;
-    return i < j ? -1 : i > j;
+    const alert_key *x = a, *y = b;
+    if (x->zone != y->zone)
+        return y->zone - x->zone;
+    if (x->status != y->status)
+        return x->status - y->status;
+    return x->row < y->row ? -1 : x->row > y->row;
 }
 
 qala_status qala_report__monitor(qala_report__ctx *c)
@@ -120,7 +123,7 @@ qala_status qala_report__monitor(qala_report__ctx *c)
         return st;
     size_t nu = qala_dataset_unit_count(c->ds), n = c->mon->n, nalerts = 0;
     unsigned char *has_data = qala_mem__calloc(nu + 1, 1);
-    size_t *order = qala_mem__calloc(n + 1, sizeof *order);
+    alert_key *order = qala_mem__calloc(n + 1, sizeof *order);
     if (!has_data || !order) {
         qala_mem__free(has_data);
         qala_mem__free(order);
@@ -135,13 +138,13 @@ qala_status qala_report__monitor(qala_report__ctx *c)
             continue;
         any = 1;
         qala_report__push(c, rows, row_json(c, i));
+        static const int status_rank[] = {5, 1, 2, 0, 3}; /* by qala_breach_status */
         if (c->mon->zone[i] >= QALA_ZONE_WARNING)
-            order[nalerts++] = i;
+            order[nalerts++] = (alert_key){i, c->mon->zone[i], status_rank[c->mon->status[i] % 5]};
     }
-    sort_mon = c->mon;
     qsort(order, nalerts, sizeof *order, alert_order);
     for (size_t a = 0; a < nalerts; a++)
-        qala_report__push(c, alerts, row_json(c, order[a]));
+        qala_report__push(c, alerts, row_json(c, order[a].row));
     qala_report__set(c, mon, "no_data", json_boolean(!any));
     /* the national value of every indicator in the period */
     const uint32_t *du = qala_dataset_units(c->ds), *di = qala_dataset_indicators(c->ds);

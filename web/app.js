@@ -48,7 +48,7 @@
       thresholds: 'Threshold set', index_spec: 'Index specification', data_sources: 'Data sources and import batches',
       batch: 'Batch', file: 'File', imported_at: 'Imported', sha256: 'SHA-256', inserted: 'new', revised: 'revised',
       seeds: 'Random seeds: none — nothing random was run for this report.', monitor_params: 'Trend over the last {k} periods; stable within ±{tol}% a period.',
-      source_files: 'Source notes', observations: 'observations', method: 'Method', kind: 'Kind', all_cities: 'All cities'
+      kind_city: 'city', kind_region: 'region', kind_country: 'country', source_files: 'Source notes', observations: 'observations', method: 'Method', kind: 'Kind', all_cities: 'All cities'
     },
     ru: {
       title: 'Социально-экономическое развитие городов', lang: 'Язык', print: 'Печать / PDF',
@@ -87,7 +87,7 @@
       thresholds: 'Набор порогов', index_spec: 'Спецификация индекса', data_sources: 'Источники данных и импорты',
       batch: 'Импорт', file: 'Файл', imported_at: 'Загружен', sha256: 'SHA-256', inserted: 'новых', revised: 'изменено',
       seeds: 'Случайные зёрна: нет — для этого отчёта ничего случайного не выполнялось.', monitor_params: 'Тренд по последним {k} периодам; стабильно в пределах ±{tol}% за период.',
-      source_files: 'Описания источников', observations: 'наблюдений', method: 'Метод', kind: 'Вид', all_cities: 'Все города'
+      kind_city: 'город', kind_region: 'область', kind_country: 'страна', source_files: 'Описания источников', observations: 'наблюдений', method: 'Метод', kind: 'Вид', all_cities: 'Все города'
     },
     kk: {
       title: 'Қалалардың әлеуметтік-экономикалық дамуы', lang: 'Тіл', print: 'Басып шығару / PDF',
@@ -126,10 +126,14 @@
       thresholds: 'Шектер жиыны', index_spec: 'Индекс сипаттамасы', data_sources: 'Деректер көздері және импорттар',
       batch: 'Импорт', file: 'Файл', imported_at: 'Жүктелген', sha256: 'SHA-256', inserted: 'жаңа', revised: 'өзгертілген',
       seeds: 'Кездейсоқ сандар: жоқ — бұл есеп үшін кездейсоқ ештеңе орындалмады.', monitor_params: 'Үрдіс соңғы {k} кезең бойынша; кезеңіне ±{tol}% ішінде тұрақты.',
-      source_files: 'Дереккөздер сипаттамасы', observations: 'бақылау', method: 'Әдіс', kind: 'Түрі', all_cities: 'Барлық қалалар'
+      kind_city: 'қала', kind_region: 'облыс', kind_country: 'ел', source_files: 'Дереккөздер сипаттамасы', observations: 'бақылау', method: 'Әдіс', kind: 'Түрі', all_cities: 'Барлық қалалар'
     }
   };
-  const LOCALE = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+  /* Kazakh numbers as in Kazakhstan (1 234,5, CLDR's kk). Some browsers (Debian's
+     Chromium) claim kk but format it with the root locale's 1,234.5: then ru-RU, which
+     writes numbers the Kazakh way. */
+  const KK_OK = /^1\s?234,5$/.test(new Intl.NumberFormat('kk-KZ').format(1234.5).replace(/\u00a0|\u202f/g, ' '));
+  const LOCALE = { kk: KK_OK ? 'kk-KZ' : 'ru-RU', ru: 'ru-RU', en: 'en-GB' };
   const ZONE_SYMBOL = { normal: '●', warning: '▲', crisis: '✖', no_data: '–' };
   const TREND_ARROW = { improving: '↗', stable: '→', worsening: '↘', none: '' };
   const ZONE_COLOR = { no_data: '#bbbbbb', normal: '#009e73', warning: '#e69f00', crisis: '#d55e00' };
@@ -138,7 +142,7 @@
   let D = null, lang = 'en', charts = [], passportUnit = null;
   const $ = (sel, root) => (root || document).querySelector(sel);
 
-  function t(key) { return (MSG[lang] && MSG[lang][key]) || MSG.en[key] || key; }
+  function t(key) { return MSG[lang] && key in MSG[lang] ? MSG[lang][key] : key in MSG.en ? MSG.en[key] : key; }
   function nm(o) { return o ? (o[lang] || o.en || '') : ''; }
   function esc(s) {
     return String(s == null ? '' : s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -189,9 +193,9 @@
   }
   function table(head, rows, numeric) {
     numeric = numeric || [];
-    return '<table><thead><tr>' + head.map((h, i) => `<th${numeric.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('') +
+    return '<div class="tw"><table><thead><tr>' + head.map((h, i) => `<th${numeric.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('') +
       '</tr></thead><tbody>' + rows.map(r => '<tr>' + r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('') + '</tr>').join('') +
-      '</tbody></table>';
+      '</tbody></table></div>';
   }
 
   /* ---- sections ----------------------------------------------------------------------- */
@@ -376,7 +380,7 @@
     const c = chart(el);
     c.setOption({
       animation: false, tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: v => fmt(v, 1) },
-      legend: { top: 0 }, grid: { left: 170, right: 30, top: 30, bottom: 30 },
+      legend: { top: 0, type: 'scroll' }, grid: { left: 170, right: 30, top: 40, bottom: 30 },
       xAxis: { type: 'value', axisLabel: { formatter: v => fmt(v, 0) } },
       yAxis: { type: 'category', inverse: true, data: ranked.map(u => unitName(u.unit)), axisLabel: { interval: 0 } },
       series: [{ name: nm(root.name), type: 'bar', data: ranked.map(u => u.score), itemStyle: { color: '#0072b2' } }]
@@ -461,7 +465,7 @@
     const cat = D.categories ? D.categories.rows.find(r => r.unit === code) : null;
     const rank = D.index && D.index.units ? D.index.units.find(u => u.unit === code) : null;
     let h = `<div class="passport" data-unit="${esc(code)}"><h3>${esc(nm(p.name))}</h3>`;
-    h += `<p class="muted">${esc(p.unit)} · ${esc(t('kind'))}: ${esc(p.kind)}` +
+    h += `<p class="muted">${esc(p.unit)} · ${esc(t('kind'))}: ${esc(t('kind_' + p.kind))}` +
       (cat ? ` · ${esc(t('category'))}: <span class="cat cat-${cat.category || 0}">${esc(t('cat_' + (cat.category || 0)))}</span>` : '') +
       (rank && rank.rank !== null ? ` · ${esc(t('rank'))}: ${fmt(rank.rank, 0)}` : '') + '</p>';
     h += `<h4>${esc(t('names'))}</h4>` + table([t('lang'), t('city'), t('from') + ' — ' + t('to'), ''],
@@ -476,7 +480,10 @@
         return [esc(thresholdLabel(th)), fmt(r.value), fmt(r.transformed), fmt(m.national[r.indicator]), fmt(th.warning), fmt(th.crisis),
           zoneTag(r.zone), esc(TREND_ARROW[r.trend] + ' ' + t('t_' + r.trend))]; }), [1, 2, 3, 4, 5]) : nodata();
     h += `<h4>${esc(t('series'))}</h4>`;
-    h += p.series.length ? `<div id="passport-series" class="chart small"></div>` : nodata();
+    /* one series at a time (their scales differ), the longest first */
+    const order = p.series.map((x, i) => i).sort((a, b) => p.series[b].points.length - p.series[a].points.length);
+    h += p.series.length ? `<select id="series-select" class="screen-only">` + order.map(i =>
+      `<option value="${i}">${esc(indName(p.series[i].indicator))}</option>`).join('') + '</select><div id="passport-series" class="chart small"></div>' : nodata();
     h += downloadLink('passport', `passport_${p.unit}.csv`, ['unit', 'indicator', 'period', 'value'],
       p.series.flatMap(s => s.points.map(pt => [p.unit, s.indicator, pt[0], pt[1]])));
     h += `<div class="grid2"><div><h4>${esc(t('strengths'))}</h4>` + (p.strengths.length ? '<ul class="compact">' +
@@ -492,19 +499,28 @@
       (dirs[d] ? dirs[d].domains : []).filter(x => p.breached_domains.includes(x)).map(domainName).map(esc).join(', ')})</span></li>`).join('') + '</ol>'
       : `<p class="muted">${esc(p.evaluations.length ? t('directions_none') : t('no_data'))}</p>`;
     box.innerHTML = h + '</div>';
-    const el = $('#passport-series');
-    if (el) {
-      const c = chart(el);
-      const periods = [...new Set(p.series.flatMap(s => s.points.map(x => x[0])))].sort();
-      c.setOption({
-        animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v) }, legend: { top: 0, type: 'scroll' },
-        grid: { left: 70, right: 15, top: 40, bottom: 30 }, xAxis: { type: 'category', data: periods },
-        yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmt(v) } },
-        series: p.series.map((s, i) => { const v = {}; s.points.forEach(x => { v[x[0]] = x[1]; });
-          return { name: indName(s.indicator), type: 'line', connectNulls: true, data: periods.map(x => v[x] === undefined ? null : v[x]),
-            itemStyle: { color: GROUP_COLOR[i % GROUP_COLOR.length] } }; })
-      });
+    const sel2 = $('#series-select');
+    if (sel2) {
+      const draw = () => drawSeries(p.series[Number(sel2.value)]);
+      sel2.addEventListener('change', draw);
+      draw();
     }
+  }
+
+  let seriesChart = null;
+  function drawSeries(s) {
+    const el = $('#passport-series');
+    if (!el || !s) return;
+    if (seriesChart) { charts = charts.filter(c => c !== seriesChart); seriesChart.dispose(); }
+    seriesChart = chart(el);
+    const ind = byCode.indicators[s.indicator];
+    seriesChart.setOption({
+      animation: false, tooltip: { trigger: 'axis', valueFormatter: v => fmt(v) },
+      title: { text: indName(s.indicator) + (ind && ind.unit ? ', ' + ind.unit : ''), textStyle: { fontSize: 12 } },
+      grid: { left: 80, right: 15, top: 40, bottom: 30 }, xAxis: { type: 'category', data: s.points.map(x => x[0]) },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: v => fmt(v) } },
+      series: [{ name: indName(s.indicator), type: 'line', data: s.points.map(x => x[1]), itemStyle: { color: '#0072b2' } }]
+    });
   }
 
   function openPassport(code) {
@@ -555,6 +571,7 @@
   function render() {
     charts.forEach(c => c.dispose());
     charts = [];
+    seriesChart = null;
     Object.keys(downloads).forEach(k => delete downloads[k]);
     document.documentElement.lang = lang;
     document.title = 'qala — ' + t('title');

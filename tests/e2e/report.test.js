@@ -84,6 +84,8 @@ async function main() {
     await page.click('button.lang[data-lang="kk"]');
     await page.waitForFunction(() => document.documentElement.lang === 'kk');
     check(/1-сурет/.test(await page.locator('#typology h3').first().innerText()), 'switched to Kazakh');
+    const kkNums = await page.locator('#index table tbody tr td.num').nth(1).innerText();
+    check(/^\d+(,\d)?$/.test(kkNums.replace(/\s/g, '')), `numbers in the Kazakh format (decimal comma): "${kkNums}"`);
     check(await page.locator('#map svg path').count() >= 57, 'the map is drawn again after the switch');
 
     /* a city's passport: through the select, then through the URL */
