@@ -95,6 +95,10 @@ typedef enum msg_id {
     MSG_DIAG_STATS, MSG_DIAG_ZEROS, MSG_DIAG_SKEW, MSG_DIAG_KURT, MSG_DIAG_OUTLIERS, MSG_DIAG_COLLINEAR,
     MSG_DIAG_NO_COLLINEAR, MSG_DIAG_ALPHA, MSG_DIAG_PCA, MSG_DIAG_NEGATIVE, MSG_DIAG_STRENGTHS,
     MSG_DIAG_WEAKNESSES, MSG_DIAG_VARIANCE, MSG_DIAG_AGGREGATE,
+    /* the sensitivity analysis */
+    MSG_SENS_FACTORS, MSG_SENS_UNCERTAINTY, MSG_SENS_SOBOL, MSG_SENS_RUNS, MSG_SENS_OF, MSG_SENS_SEED,
+    MSG_SENS_MEDIAN, MSG_SENS_TOP, MSG_SENS_BOTTOM, MSG_SENS_SHIFT, MSG_SENS_SOBOL_SHIFT,
+    MSG_SENS_SOBOL_UNIT, MSG_SENS_FACTOR, MSG_SENS_FIRST, MSG_SENS_TOTAL, MSG_SENS_INTERRUPTED,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -136,6 +140,7 @@ qala_period cli_default_period(cli_ctx *ctx, const qala_dataset *ds);
 int cmd_categories(cli_ctx *ctx, int argc, char **argv);
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
+int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {
