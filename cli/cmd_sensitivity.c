@@ -273,14 +273,35 @@ static void factors_line(const view *v, FILE *f)
     fputc('\n', f);
 }
 
+/* Writes text right-aligned in width display columns. */
+static void rpad(FILE *f, const char *text, size_t width)
+{
+    size_t w = qala_text_width(text);
+    fprintf(f, "%*s%s", (int)(width > w ? width - w : 0), "", text);
+}
+
+/* The interval "q05–q95" of a summary. */
+static void fmt_rank(char *buf, size_t n, double x);
+static void interval(char *buf, size_t n, const qala_sens_rank_summary *x)
+{
+    char lo[16], hi[16];
+    fmt_rank(lo, sizeof lo, x->q05);
+    fmt_rank(hi, sizeof hi, x->q95);
+    snprintf(buf, n, "%s–%s", lo, hi);
+}
+
 static void fmt_rank(char *buf, size_t n, double x)
 {
-    if (isnan(x))
+    if (isnan(x)) {
         snprintf(buf, n, "—");
-    else if (x == floor(x))
-        snprintf(buf, n, "%.0f", x);
-    else
-        snprintf(buf, n, "%.1f", x);
+        return;
+    }
+    snprintf(buf, n, "%.2f", x); /* quantiles type 7 fall between ranks: two decimals at most */
+    char *e = buf + strlen(buf);
+    while (e > buf && e[-1] == '0')
+        *--e = '\0';
+    if (e > buf && e[-1] == '.')
+        e[-1] = '\0';
 }
 
 /* The table of one analysis's ranks. */
@@ -312,30 +333,39 @@ static void print_ranks(const view *v, const analysis *a, int bar)
         if (w[c] < 6)
             w[c] = 6;
     }
-    fprintf(f, "%*s  %s%*s", (int)w[0], heads[0], cli_msg(ctx, MSG_TERRITORY),
+    for (size_t u = 0; u < nu; u++) {
+        char iv[40];
+        interval(iv, sizeof iv, &s[u]);
+        if (qala_text_width(iv) > w[2])
+            w[2] = qala_text_width(iv);
+    }
+    rpad(f, heads[0], w[0]);
+    fprintf(f, "  %s%*s", cli_msg(ctx, MSG_TERRITORY),
             (int)(wname - qala_text_width(cli_msg(ctx, MSG_TERRITORY))), "");
-    for (int c = 1; c < 6; c++)
-        fprintf(f, "  %*s%s", (int)(w[c] - qala_text_width(heads[c])), "", heads[c]);
+    for (int c = 1; c < 6; c++) {
+        fputs("  ", f);
+        rpad(f, heads[c], w[c]);
+    }
     fputc('\n', f);
     for (size_t i = 0; i < nu; i++) {
         size_t u = order[i];
         const qala_sens_rank_summary *x = &s[u];
         if (isnan(x->nominal) && x->nruns == 0)
             continue;
-        char nom[16], med[16], lo[16], hi[16], iv[40], pt[16], pb[16], sh[16];
+        char nom[16], med[16], iv[40], pt[16], pb[16], sh[16];
         fmt_rank(nom, sizeof nom, x->nominal);
         fmt_rank(med, sizeof med, x->median);
-        fmt_rank(lo, sizeof lo, x->q05);
-        fmt_rank(hi, sizeof hi, x->q95);
-        snprintf(iv, sizeof iv, "%s–%s", lo, hi);
+        interval(iv, sizeof iv, x);
         snprintf(pt, sizeof pt, "%.2f", x->p_top);
         snprintf(pb, sizeof pb, "%.2f", x->p_bottom);
         snprintf(sh, sizeof sh, "%.1f", x->mean_abs_shift);
         const char *name = cli_index_unit_name(ctx, v->ix, u);
         fprintf(f, "%*s  %s%*s", (int)w[0], nom, name, (int)(wname - qala_text_width(name)), "");
         const char *cells[5] = {med, iv, pt, pb, sh};
-        for (int c = 1; c < 6; c++)
-            fprintf(f, "  %*s%s", (int)(w[c] - qala_text_width(cells[c - 1])), "", cells[c - 1]);
+        for (int c = 1; c < 6; c++) {
+            fputs("  ", f);
+            rpad(f, cells[c - 1], w[c]);
+        }
         if (bar && ranked > 1 && !isnan(x->q05)) {
             enum { BW = 24 };
             char b[BW * 3 + 1];
@@ -355,13 +385,6 @@ static void print_ranks(const view *v, const analysis *a, int bar)
         fputc('\n', f);
     }
     free(order);
-}
-
-/* Writes text right-aligned in width display columns. */
-static void rpad(FILE *f, const char *text, size_t width)
-{
-    size_t w = qala_text_width(text);
-    fprintf(f, "%*s%s", (int)(width > w ? width - w : 0), "", text);
 }
 
 static void print_sobol(const view *v, const analysis *a)
