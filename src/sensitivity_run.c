@@ -11,9 +11,10 @@
  * after a cancellation the runs done are exactly the first `done` ones (those in flight
  * finish), so a cancelled Monte Carlo analysis is a smaller one, and a cancelled Saltelli
  * design keeps its complete rows. The first error is the one of the lowest run.
- * Workload: N·(d+2) or N runs of the pipeline (scores only), each on its own copy of the
- * tree and of the input's column codes (sensitivity.c); then O(runs · units) for the
- * summaries (one sort per unit and node) and O(B·N·d) per Sobol output.
+ * Workload: N·(d+2) or N runs, each on its own copy of the tree and of the input's column
+ * codes (sensitivity.c): a re-aggregation of its configuration's normalised indicators
+ * (sensitivity_fast.c) or a whole pipeline run (scores only); then O(runs · units) for
+ * the summaries (selection on blocks of units, in parallel) and O(B·N·d) per Sobol output.
  */
 #include <assert.h>
 #include <math.h>
