@@ -128,6 +128,10 @@ typedef enum msg_id {
     MSG_CLASSIFY_CROSSTAB, MSG_CLASSIFY_TOO_FEW, MSG_CLASSIFY_CLUSTER, MSG_CLASSIFY_MAPPED,
     MSG_CLASSIFY_UNITS_CLUSTERED, MSG_CLASSIFY_EXCLUDED, MSG_CLASSIFY_CONSTANT, MSG_CLASSIFY_NO_OFFICIAL,
     MSG_CLASSIFY_NONE, MSG_CLASSIFY_ARI_FEW, MSG_CLASSIFY_ARI_UNITS,
+    /* the sensitivity analysis */
+    MSG_SENS_FACTORS, MSG_SENS_UNCERTAINTY, MSG_SENS_SOBOL, MSG_SENS_RUNS, MSG_SENS_OF, MSG_SENS_SEED,
+    MSG_SENS_MEDIAN, MSG_SENS_TOP, MSG_SENS_BOTTOM, MSG_SENS_SHIFT, MSG_SENS_SOBOL_SHIFT,
+    MSG_SENS_SOBOL_UNIT, MSG_SENS_FACTOR, MSG_SENS_FIRST, MSG_SENS_TOTAL, MSG_SENS_INTERRUPTED,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -171,6 +175,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
+int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

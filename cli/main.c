@@ -174,6 +174,28 @@ const cli_command cli_commands[] = {
      "  --spec NAME|FILE  the composite index (default city-development)\n"
      "  --unit U          only the passport of unit U (default: every city)\n"
      "  --format json     write the report's data object (docs/report-data.md) instead\n"},
+    {"sensitivity", cmd_sensitivity, "uncertainty and sensitivity analysis of a composite index: how robust each rank is",
+     "[--spec S] [--period P] [--factors FILE | --weights-noise F --normalise M,M ...] [--runs N] [--sobol N] [--seed S] [--threads T] [--top K] [--unit U] [--out DIR]",
+     "  --spec NAME|FILE  the index (default city-development); --weights SET, --period P,\n"
+     "                    --group G, --region R, --kind K: as for index\n"
+     "  --factors FILE    uncertain factors from a JSON file (docs/sensitivity.md)\n"
+     "  --weights-noise F noisy weights: every weight of every level below the index times\n"
+     "                    1 + F·U(-1, 1); --replications N draws (default 100)\n"
+     "  --normalise M,... normalisation methods (minmax, zscore, rank, ...)\n"
+     "  --aggregate M,... aggregation methods (arithmetic, geometric, ...)\n"
+     "  --impute M,...    imputation methods (none, mean, median, group_mean, group_median)\n"
+     "  --winmax LIST     outlier treatment: winmax values, 0 = off (e.g. 1-5 or 0,2,4)\n"
+     "  --exclude all|I,... leave one indicator out at a time (or none)\n"
+     "  --runs N          uncertainty analysis of N runs (the default, N = 1000)\n"
+     "  --sobol N         Sobol indices from a Saltelli design of N rows: N(d+2) runs\n"
+     "                    (d <= 20 factors); with --runs, both analyses\n"
+     "  --seed S          the random seed (default 1), written in every output\n"
+     "  --threads T       threads (default: one per CPU); results do not depend on it\n"
+     "  --top K           probabilities of the top K and bottom K (default 10)\n"
+     "  --unit U          also the Sobol indices of the rank of unit U\n"
+     "  --out DIR         also write DIR/sensitivity.csv and DIR/sensitivity.json\n"
+     "  --format csv|json every run's choices, per-unit summaries and rank histograms\n"
+     "  Ctrl-C stops: the runs in flight finish, the results cover the runs done (exit 130)\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

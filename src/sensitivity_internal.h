@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qala/rank.h"
 #include "qala/sensitivity.h"
 
 typedef struct qala_sens_factor {
@@ -67,6 +68,44 @@ void qala_sens__work_free(qala_sens_work *w);
 void qala_sens__apply(qala_sens_work *w, const qala_sens_factors *fs, const uint32_t *choice,
                       const qala_index_tree *tree, const qala_index_input *input,
                       const size_t *columns, unsigned long seed);
+
+/* ---- the re-aggregating path (sensitivity_fast.c) ---- */
+
+/* The normalised indicators of every configuration (choice of the upstream factors:
+ * impute, treat, normalise, exclude) that the runs use, computed once each. */
+typedef struct qala_sens_cache qala_sens_cache;
+
+/* Plans and computes the configurations of the runs (choice: runs × d) on up to nthreads
+ * threads, each with its own work copy (works[t]). *out stays NULL when the path does
+ * not pay (more configurations than half the runs, or over the memory budget). A
+ * configuration whose pipeline fails is kept as failed (its runs take the full path).
+ * QALA_ENOMEM. */
+qala_status qala_sens__cache_new(qala_sens_cache **out, const qala_index_tree *tree,
+                                 const qala_index_input *input, const qala_sens_factors *fs,
+                                 const uint32_t *choice, size_t runs, const size_t *columns,
+                                 unsigned long seed, qala_sens_work *const *works,
+                                 size_t nthreads);
+void qala_sens__cache_free(qala_sens_cache *c);
+size_t qala_sens__cache_configs(const qala_sens_cache *c);
+
+/* Per-thread scratch of the re-aggregating runs. */
+typedef struct qala_sens_scratch {
+    void *block;
+    double *agg, *gather, *rk, *cw;
+    qala_rank_item *items;
+    size_t *kid;
+    uint8_t *alive;
+} qala_sens_scratch;
+
+qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache *c);
+void qala_sens__scratch_free(qala_sens_scratch *s);
+/* Run r from its configuration: w holds the run's tree (qala_sens__apply done); writes
+ * the ranks of the nsum summarised nodes (nodes: their tree indices) per input unit (0:
+ * none) and the ranked counts. Any non-OK status means: take the full path for this run
+ * (the error is not recorded). */
+qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
+                                 const qala_sens_work *w, size_t r, const size_t *nodes,
+                                 size_t nsum, uint32_t *ranks, uint32_t *nranked);
 
 /* Re-records the last error of this thread with "prefix: " before its message (prefix
  * NULL: none) and `file` as its file (NULL: none). Returns code. */

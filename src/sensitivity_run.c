@@ -11,9 +11,10 @@
  * after a cancellation the runs done are exactly the first `done` ones (those in flight
  * finish), so a cancelled Monte Carlo analysis is a smaller one, and a cancelled Saltelli
  * design keeps its complete rows. The first error is the one of the lowest run.
- * Workload: N·(d+2) or N runs of the pipeline (scores only), each on its own copy of the
- * tree and of the input's column codes (sensitivity.c); then O(runs · units) for the
- * summaries (one sort per unit and node) and O(B·N·d) per Sobol output.
+ * Workload: N·(d+2) or N runs, each on its own copy of the tree and of the input's column
+ * codes (sensitivity.c): a re-aggregation of its configuration's normalised indicators
+ * (sensitivity_fast.c) or a whole pipeline run (scores only); then O(runs · units) for
+ * the summaries (selection on blocks of units, in parallel) and O(B·N·d) per Sobol output.
  */
 #include <assert.h>
 #include <math.h>
@@ -36,6 +37,7 @@ struct qala_sens_result {
     unsigned long seed;
     size_t d, n, runs, done;
     int cancelled;
+    size_t nconfigs;          /* configurations re-aggregated (0: full runs) */
     size_t nunits;
     char *code_block;
     const char **unit_codes;
@@ -78,6 +80,7 @@ typedef struct job {
     const qala_sens_factors *fs;
     qala_sens_result *res;
     const size_t *columns;    /* per indicator: its input column or SIZE_MAX */
+    const qala_sens_cache *cache; /* the re-aggregating path, or NULL */
     int rank_from;
     atomic_size_t next, done;
     atomic_int stop;
@@ -144,11 +147,16 @@ static void record_error(job *jb, size_t r, qala_status st, const qala_sens_work
     atomic_store(&jb->stop, 1);
 }
 
-static void run_one(job *jb, qala_sens_work *w, size_t r)
+static void run_one(job *jb, qala_sens_work *w, qala_sens_scratch *sc, size_t r)
 {
     qala_sens_result *res = jb->res;
     qala_sens__apply(w, jb->fs, res->choice + r * res->d, jb->tree, jb->input, jb->columns,
                      res->seed);
+    if (jb->cache &&
+        qala_sens__cache_run(jb->cache, sc, w, r, res->nodes, res->nsum,
+                             res->ranks + r * res->nsum * res->nunits,
+                             res->nranked + r * res->nsum) == QALA_OK)
+        return;
     w->tree.settings.scores_only = 1;
     w->tree.settings.rank_from = jb->rank_from;
     w->tree.settings.threads = 1;
@@ -165,10 +173,11 @@ static void run_one(job *jb, qala_sens_work *w, size_t r)
 typedef struct worker {
     job *jb;
     qala_sens_work work;
+    qala_sens_scratch scratch;
     pthread_t thread;
 } worker;
 
-static void work_loop(job *jb, qala_sens_work *w)
+static void work_loop(job *jb, worker *wk)
 {
     for (;;) {
         if (atomic_load(&jb->stop))
@@ -176,7 +185,7 @@ static void work_loop(job *jb, qala_sens_work *w)
         size_t r = atomic_fetch_add(&jb->next, 1);
         if (r >= jb->res->runs)
             break;
-        run_one(jb, w, r);
+        run_one(jb, &wk->work, &wk->scratch, r);
         atomic_fetch_add(&jb->done, 1);
     }
 }
@@ -184,7 +193,7 @@ static void work_loop(job *jb, qala_sens_work *w)
 static void *worker_main(void *arg)
 {
     worker *wk = arg;
-    work_loop(wk->jb, &wk->work);
+    work_loop(wk->jb, wk);
     pthread_mutex_lock(&wk->jb->lock);
     wk->jb->running--;
     pthread_cond_signal(&wk->jb->cv);
@@ -217,7 +226,7 @@ static qala_status run_all(job *jb, worker *wk, size_t nthreads, const qala_sens
             size_t r = atomic_fetch_add(&jb->next, 1);
             if (r >= jb->res->runs)
                 break;
-            run_one(jb, &wk[0].work, r);
+            run_one(jb, &wk[0].work, &wk[0].scratch, r);
             atomic_fetch_add(&jb->done, 1);
             double t = now_seconds();
             if (opt->progress && t - last >= 0.1) {
@@ -239,7 +248,7 @@ static qala_status run_all(job *jb, worker *wk, size_t nthreads, const qala_sens
     }
     pthread_mutex_unlock(&jb->lock);
     if (started == 0) {
-        work_loop(jb, &wk[0].work);
+        work_loop(jb, &wk[0]);
         report_progress(jb, opt);
         return QALA_OK;
     }
@@ -390,42 +399,164 @@ static qala_status run_nominal(qala_sens_result *res, const qala_index_tree *tre
 
 /* ---- summaries -------------------------------------------------------------------------- */
 
-static qala_status summarise(qala_sens_result *res, size_t top_k)
+/* Puts the k-th smallest of v[lo, hi) at v[k], smaller or equal ones before, greater or
+ * equal after (Wirth's selection). */
+static void select_nth(uint32_t *v, size_t lo, size_t hi, size_t k)
+{
+    ptrdiff_t l = (ptrdiff_t)lo, m = (ptrdiff_t)hi - 1, kk = (ptrdiff_t)k;
+    while (l < m) {
+        uint32_t x = v[kk];
+        ptrdiff_t i = l, j = m;
+        do {
+            while (v[i] < x)
+                i++;
+            while (x < v[j])
+                j--;
+            if (i <= j) {
+                uint32_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < kk)
+            l = i;
+        if (kk < i)
+            m = j;
+    }
+}
+
+/* Quantiles type 7 (as gsl_stats_quantile_from_sorted_data, which R's quantile() and COINr
+ * use) of the m values of v at the ascending probabilities p[0..np), by selection. */
+static void quantiles(uint32_t *v, size_t m, const double *p, size_t np, double *out)
+{
+    size_t from = 0;
+    for (size_t q = 0; q < np; q++) {
+        double index = p[q] * (double)(m - 1);
+        size_t lhs = (size_t)index;
+        double delta = index - (double)lhs;
+        if (lhs >= from) {
+            select_nth(v, from, m, lhs);
+            from = lhs + 1;
+        }
+        if (lhs == m - 1) {
+            out[q] = (double)v[lhs];
+            continue;
+        }
+        uint32_t next = UINT32_MAX;
+        for (size_t i = lhs + 1; i < m; i++)
+            next = v[i] < next ? v[i] : next;
+        out[q] = (1 - delta) * (double)v[lhs] + delta * (double)next;
+    }
+}
+
+enum { UNIT_BLOCK = 64 };
+
+typedef struct summ {
+    qala_sens_result *res;
+    size_t top_k;
+    atomic_size_t next;
+    size_t items;           /* summarised nodes × unit blocks */
+} summ;
+
+/* One block of units of one summarised node: their ranks over the runs gathered run by
+ * run (contiguous reads), then the counts and quantiles of each unit. */
+static void summarise_block(summ *sm, size_t item, uint32_t *buf)
+{
+    qala_sens_result *res = sm->res;
+    size_t R = res->done, nu = res->nunits, ns = res->nsum, top_k = sm->top_k;
+    size_t nblocks = (nu + UNIT_BLOCK - 1) / UNIT_BLOCK;
+    size_t j = item / nblocks, u0 = (item % nblocks) * UNIT_BLOCK;
+    size_t len = nu - u0 < UNIT_BLOCK ? nu - u0 : UNIT_BLOCK;
+    size_t m[UNIT_BLOCK], top[UNIT_BLOCK], bottom[UNIT_BLOCK];
+    double shift[UNIT_BLOCK], nominal[UNIT_BLOCK];
+    for (size_t b = 0; b < len; b++) {
+        uint32_t nom = res->nominal[j * nu + u0 + b];
+        nominal[b] = nom ? (double)nom : NAN;
+        m[b] = top[b] = bottom[b] = 0;
+        shift[b] = 0;
+    }
+    for (size_t r = 0; r < R; r++) {
+        const uint32_t *row = res->ranks + (r * ns + j) * nu + u0;
+        uint32_t ranked = res->nranked[r * ns + j];
+        for (size_t b = 0; b < len; b++) {
+            uint32_t k = row[b];
+            if (!k)
+                continue;
+            buf[b * R + m[b]++] = k;
+            top[b] += k <= top_k;
+            bottom[b] += (size_t)k + top_k > ranked;
+            shift[b] += fabs((double)k - nominal[b]);
+        }
+    }
+    static const double probs[3] = {0.05, 0.5, 0.95};
+    for (size_t b = 0; b < len; b++) {
+        qala_sens_rank_summary *s = &res->summary[j * nu + u0 + b];
+        s->nominal = nominal[b];
+        s->nruns = m[b];
+        if (m[b] == 0) {
+            s->median = s->q05 = s->q95 = s->mean_abs_shift = s->p_top = s->p_bottom = NAN;
+            continue;
+        }
+        double q[3];
+        quantiles(buf + b * R, m[b], probs, 3, q);
+        s->q05 = q[0];
+        s->median = q[1];
+        s->q95 = q[2];
+        s->mean_abs_shift = shift[b] / (double)m[b];
+        s->p_top = (double)top[b] / (double)m[b];
+        s->p_bottom = (double)bottom[b] / (double)m[b];
+    }
+}
+
+typedef struct summ_worker {
+    summ *sm;
+    uint32_t *buf;
+    pthread_t thread;
+} summ_worker;
+
+static void *summ_main(void *arg)
+{
+    summ_worker *w = arg;
+    for (;;) {
+        size_t item = atomic_fetch_add(&w->sm->next, 1);
+        if (item >= w->sm->items)
+            break;
+        summarise_block(w->sm, item, w->buf);
+    }
+    return NULL;
+}
+
+/* The summaries of every unit and summarised node (blocks of units on nthreads
+ * threads: each block is computed by one thread, so nothing depends on their number),
+ * then the mean absolute rank shift of each run. */
+static qala_status summarise(qala_sens_result *res, size_t top_k, size_t nthreads)
 {
     size_t R = res->done, nu = res->nunits, ns = res->nsum;
-    double *v = qala_mem__malloc((R + 1) * sizeof *v);
-    if (!v)
+    summ sm = {.res = res, .top_k = top_k};
+    sm.items = ns * ((nu + UNIT_BLOCK - 1) / UNIT_BLOCK);
+    atomic_init(&sm.next, 0);
+    if (nthreads > 64)
+        nthreads = 64;
+    if (nthreads > sm.items)
+        nthreads = sm.items ? sm.items : 1;
+    uint32_t *bufs = qala_mem__malloc((nthreads * UNIT_BLOCK * R + 1) * sizeof *bufs);
+    if (!bufs)
         return qala_err__set(QALA_ENOMEM, "out of memory (rank summaries)");
-    for (size_t j = 0; j < ns; j++)
-        for (size_t u = 0; u < nu; u++) {
-            qala_sens_rank_summary *s = &res->summary[j * nu + u];
-            uint32_t nom = res->nominal[j * nu + u];
-            s->nominal = nom ? (double)nom : NAN;
-            size_t m = 0, top = 0, bottom = 0;
-            double shift = 0;
-            for (size_t r = 0; r < R; r++) {
-                uint32_t k = res->ranks[(r * ns + j) * nu + u];
-                if (!k)
-                    continue;
-                v[m++] = (double)k;
-                top += k <= top_k;
-                bottom += (size_t)k + top_k > res->nranked[r * ns + j];
-                shift += fabs((double)k - s->nominal);
-            }
-            s->nruns = m;
-            if (m == 0) {
-                s->median = s->q05 = s->q95 = s->mean_abs_shift = s->p_top = s->p_bottom = NAN;
-                continue;
-            }
-            gsl_sort(v, 1, m);
-            s->median = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.5);
-            s->q05 = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.05);
-            s->q95 = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.95);
-            s->mean_abs_shift = shift / (double)m;
-            s->p_top = (double)top / (double)m;
-            s->p_bottom = (double)bottom / (double)m;
-        }
-    qala_mem__free(v);
+    summ_worker w[64];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++) {
+        w[t] = (summ_worker){.sm = &sm, .buf = bufs + t * UNIT_BLOCK * R};
+        if (pthread_create(&w[t].thread, NULL, summ_main, &w[t]) != 0)
+            break;
+        started = t;
+    }
+    w[0] = (summ_worker){.sm = &sm, .buf = bufs};
+    summ_main(&w[0]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(w[t].thread, NULL);
+    qala_mem__free(bufs);
     /* the mean absolute rank shift of the index per run */
     size_t j = ns - 1;
     for (size_t r = 0; r < R; r++) {
@@ -493,6 +624,7 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
         return st;
     size_t *units = NULL, *columns = NULL;
     worker *wk = NULL;
+    qala_sens_cache *cache = NULL;
     size_t nthreads = opt->threads ? opt->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
@@ -533,8 +665,21 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
     if ((st = make_sample(res, factors, tree)) != QALA_OK ||
         (st = run_nominal(res, tree, input, rank_from)) != QALA_OK)
         goto fail;
+    if (!opt->full_runs) {
+        qala_sens_work *works[64];
+        size_t nw = nthreads < 64 ? nthreads : 64;
+        for (size_t t = 0; t < nw; t++)
+            works[t] = &wk[t].work;
+        if ((st = qala_sens__cache_new(&cache, tree, input, factors, res->choice, res->runs,
+                                       columns, res->seed, works, nw)) != QALA_OK)
+            goto fail;
+        res->nconfigs = qala_sens__cache_configs(cache);
+        for (size_t t = 0; cache && t < nthreads; t++)
+            if ((st = qala_sens__scratch_init(&wk[t].scratch, cache)) != QALA_OK)
+                goto fail;
+    }
     job jb = {.tree = tree, .input = input, .fs = factors, .res = res, .columns = columns,
-              .rank_from = rank_from};
+              .cache = cache, .rank_from = rank_from};
     atomic_init(&jb.next, 0);
     atomic_init(&jb.done, 0);
     atomic_init(&jb.stop, 0);
@@ -551,21 +696,27 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
     if (res->done > res->runs)
         res->done = res->runs;
     res->cancelled = res->done < res->runs;
-    if ((st = summarise(res, opt->top_k)) != QALA_OK)
+    if ((st = summarise(res, opt->top_k, nthreads)) != QALA_OK)
         goto fail;
     if (opt->design == QALA_SENS_SOBOL &&
         (st = sobol_outputs(res, units, opt->nunits, opt)) != QALA_OK)
         goto fail;
-    for (size_t t = 0; t < nthreads; t++)
+    for (size_t t = 0; t < nthreads; t++) {
         qala_sens__work_free(&wk[t].work);
+        qala_sens__scratch_free(&wk[t].scratch);
+    }
+    qala_sens__cache_free(cache);
     qala_mem__free(wk);
     qala_mem__free(units);
     qala_mem__free(columns);
     *out = res;
     return QALA_OK;
 fail:
-    for (size_t t = 0; wk && t < nthreads; t++)
+    for (size_t t = 0; wk && t < nthreads; t++) {
         qala_sens__work_free(&wk[t].work);
+        qala_sens__scratch_free(&wk[t].scratch);
+    }
+    qala_sens__cache_free(cache);
     qala_mem__free(wk);
     qala_mem__free(units);
     qala_mem__free(columns);
@@ -582,6 +733,7 @@ size_t qala_sens_result_n(const qala_sens_result *res) { return res->n; }
 size_t qala_sens_result_runs(const qala_sens_result *res) { return res->runs; }
 size_t qala_sens_result_runs_done(const qala_sens_result *res) { return res->done; }
 int qala_sens_result_cancelled(const qala_sens_result *res) { return res->cancelled; }
+size_t qala_sens_result_configs(const qala_sens_result *res) { return res->nconfigs; }
 size_t qala_sens_result_units(const qala_sens_result *res) { return res->nunits; }
 size_t qala_sens_result_nodes(const qala_sens_result *res) { return res->nsum; }
 size_t qala_sens_result_outputs(const qala_sens_result *res) { return res->noutputs; }

@@ -166,13 +166,20 @@ typedef struct qala_sens_options {
     size_t nunits;
     qala_sens_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    int full_runs;             /* 1: every run through the whole pipeline, never the
+                                  re-aggregating path (checks, measurements); default 0 */
 } qala_sens_options;
 
-#define QALA_SENS_OPTIONS_INIT {1, QALA_SENS_UNCERTAINTY, 1000, 1, 0, 0, 10, 1000, NULL, 0, NULL, NULL}
+#define QALA_SENS_OPTIONS_INIT {1, QALA_SENS_UNCERTAINTY, 1000, 1, 0, 0, 10, 1000, NULL, 0, NULL, NULL, 0}
 
 typedef struct qala_sens_result qala_sens_result;
 
-/* Runs the analysis: the nominal run (the tree as given), then the runs. The tree and
+/* Runs the analysis: the nominal run (the tree as given), then the runs. Only what a
+ * run's choices change is recomputed: the normalised indicators of each configuration of
+ * the upstream factors (impute, treat, normalise, exclude) that the runs use are
+ * computed once, and each run re-aggregates them with its weights and methods (when the
+ * configurations are at most half the runs and fit 1 GiB; else every run is a whole
+ * pipeline run). The ranks are the same either way. The tree and
  * input are as for qala_index_run (borrowed during the call only). Errors: QALA_EINVAL
  * (bad options, a factor that does not fit the tree — an unknown indicator or level —,
  * a threshold factor, more than 20 factors in a Sobol design), QALA_ENOTFOUND (a unit of
@@ -192,6 +199,9 @@ size_t qala_sens_result_n(const qala_sens_result *res);        /* N asked */
 size_t qala_sens_result_runs(const qala_sens_result *res);     /* runs planned */
 size_t qala_sens_result_runs_done(const qala_sens_result *res);/* runs in the summaries */
 int qala_sens_result_cancelled(const qala_sens_result *res);
+/* Configurations of the upstream factors computed once and re-aggregated (0: every run
+ * went through the whole pipeline). */
+size_t qala_sens_result_configs(const qala_sens_result *res);
 size_t qala_sens_result_units(const qala_sens_result *res);    /* input units */
 const char *qala_sens_result_unit_code(const qala_sens_result *res, size_t u);
 

@@ -1,0 +1,463 @@
+/* src/sensitivity_fast.c — the re-aggregating path of the sensitivity analysis: recompute
+ * only what a run's choices change.
+ *
+ * Place: qala_sens_run (sensitivity_run.c) plans it after the sample is drawn, before the
+ * runs. The factors split in two: the *upstream* ones (impute, treat, normalise, exclude)
+ * change the normalised indicators; the *aggregation* ones (weights, aggregate) change
+ * only what comes after. A configuration is one choice of every upstream factor; the runs
+ * of an analysis use few of them (one when every factor is weights or aggregation; 10 for
+ * COINr's ASEM factors: winmax 1–5 × two normalisations). Each configuration used is run
+ * once through the staged pipeline (qala_index_run, every stage kept) and its normalised
+ * indicators of the last period are kept; every run then only aggregates those with its
+ * own weights and methods and ranks the summarised nodes.
+ *
+ * Invariants: a run's ranks are those of qala_index_run on the run's tree (the same
+ * kernels — qala_agg_node, qala_rank_min — on the same values in the same order: the
+ * tests compare both paths run by run); the aggregation of a run covers the last period's
+ * rows only, which is all the ranks need (aggregation and ranking are per period). A run
+ * whose configuration failed, whose aggregation refuses a value or whose every indicator
+ * is screened out goes back to the full pipeline (sensitivity_run.c), which gives the
+ * error with its usual message. Configurations are computed in parallel, each by one
+ * thread, so nothing depends on the number of threads.
+ * Workload: per configuration one staged run; per run O(kept units × indicators) for the
+ * aggregation plus one radix-sort ranking per summarised node. Memory: configurations ×
+ * indicators × kept units doubles (planned only within CACHE_BUDGET bytes).
+ */
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qala/rank.h"
+#include "sensitivity_internal.h"
+#include "util/internal.h"
+
+/* At most this many bytes of normalised configurations. */
+#define CACHE_BUDGET ((size_t)1 << 30)
+
+typedef struct config {
+    qala_status st;     /* QALA_OK when computed and usable */
+    size_t nk;          /* kept units */
+    size_t *kept;       /* nk input indices */
+    uint8_t *ind_kept;  /* nind: 1 when the indicator passed the screen */
+    double *norm;       /* nind × nk: the last period's normalised values */
+    double *lognorm;    /* nind × nk: their logarithms (when a geometric mean may run) */
+    uint8_t *positive;  /* nind: every non-missing value finite and > 0 */
+    uint8_t *gaps;      /* nind: some value missing */
+    void *block;
+} config;
+
+struct qala_sens_cache {
+    const qala_index_tree *tree;
+    const qala_index_input *input;
+    const qala_sens_factors *fs;
+    const uint32_t *choice;    /* runs × d */
+    size_t d, runs, nind, nnodes, maxc;
+    unsigned long seed;
+    const size_t *columns;
+    size_t nconf;
+    config *conf;
+    size_t *conf_of;           /* runs: the configuration of run r */
+    size_t *first_run;         /* nconf: a run of the configuration (its representative) */
+    size_t *child_start, *child; /* children of node a: child[child_start[a] .. [a + 1]) */
+    int geometric;             /* some aggregate may take a geometric mean */
+    atomic_size_t next;
+};
+
+static int upstream(qala_sens_kind k)
+{
+    return k == QALA_SENS_IMPUTE || k == QALA_SENS_TREAT || k == QALA_SENS_NORMALISE ||
+           k == QALA_SENS_EXCLUDE;
+}
+
+void qala_sens__cache_free(qala_sens_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; c->conf && i < c->nconf; i++)
+        qala_mem__free(c->conf[i].block);
+    qala_mem__free(c->conf);
+    qala_mem__free(c->conf_of);
+    qala_mem__free(c->first_run);
+    qala_mem__free(c->child_start);
+    qala_mem__free(c->child);
+    qala_mem__free(c);
+}
+
+typedef struct keyed {
+    uint64_t key;
+    size_t run;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->run < y->run ? -1 : x->run > y->run;
+}
+
+/* Computes configuration i: the staged pipeline on the tree of its first run. */
+static void compute_config(qala_sens_cache *c, size_t i, qala_sens_work *w)
+{
+    config *cf = &c->conf[i];
+    size_t r = c->first_run[i];
+    qala_sens__apply(w, c->fs, c->choice + r * c->d, c->tree, c->input, c->columns, c->seed);
+    w->tree.settings.scores_only = 0;
+    w->tree.settings.rank_from = w->tree.nlevels;
+    w->tree.settings.threads = 1;
+    qala_index_result *ir = NULL;
+    cf->st = qala_index_run(&ir, &w->tree, &w->input);
+    if (cf->st != QALA_OK)
+        return;
+    size_t nk = qala_index_result_units(ir), np = qala_index_result_periods(ir), ni = c->nind;
+    size_t nlog = c->geometric ? ni * nk : 0;
+    cf->block = qala_mem__malloc(nk * sizeof(size_t) + 3 * ni + (ni * nk + nlog) * sizeof(double) +
+                                 32);
+    if (!cf->block) {
+        cf->st = qala_err__set(QALA_ENOMEM, "out of memory (a normalised configuration)");
+        qala_index_result_free(ir);
+        return;
+    }
+    cf->nk = nk;
+    cf->norm = cf->block;
+    cf->lognorm = nlog ? cf->norm + ni * nk : NULL;
+    cf->kept = (size_t *)(void *)(cf->norm + ni * nk + nlog);
+    cf->ind_kept = (uint8_t *)(cf->kept + nk);
+    cf->positive = cf->ind_kept + ni;
+    cf->gaps = cf->positive + ni;
+    for (size_t k = 0; k < nk; k++)
+        cf->kept[k] = qala_index_result_unit(ir, k);
+    for (size_t j = 0; j < ni; j++) {
+        const double *col = qala_index_result_column(ir, QALA_INDEX_STAGE_NORMALISED, j);
+        cf->ind_kept[j] = qala_index_result_report(ir, j)->screen == QALA_INDEX_KEPT && col;
+        cf->positive[j] = cf->gaps[j] = 0;
+        if (!cf->ind_kept[j])
+            continue;
+        double *x = cf->norm + j * nk;
+        memcpy(x, col + (np - 1) * nk, nk * sizeof(double));
+        int pos = 1, gaps = 0;
+        for (size_t k = 0; k < nk; k++) {
+            pos &= isnan(x[k]) || (x[k] > 0 && isfinite(x[k]));
+            gaps |= isnan(x[k]);
+        }
+        cf->positive[j] = (uint8_t)pos;
+        cf->gaps[j] = (uint8_t)gaps;
+        for (size_t k = 0; nlog && pos && k < nk; k++)
+            cf->lognorm[j * nk + k] = log(x[k]); /* log(NAN) is NAN */
+    }
+    qala_index_result_free(ir);
+}
+
+typedef struct conf_worker {
+    qala_sens_cache *c;
+    qala_sens_work *w;
+    pthread_t thread;
+} conf_worker;
+
+static void *conf_main(void *arg)
+{
+    conf_worker *cw = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&cw->c->next, 1);
+        if (i >= cw->c->nconf)
+            break;
+        compute_config(cw->c, i, cw->w);
+    }
+    return NULL;
+}
+
+qala_status qala_sens__cache_new(qala_sens_cache **out, const qala_index_tree *tree,
+                                 const qala_index_input *input, const qala_sens_factors *fs,
+                                 const uint32_t *choice, size_t runs, const size_t *columns,
+                                 unsigned long seed, qala_sens_work *const *works,
+                                 size_t nthreads)
+{
+    *out = NULL;
+    size_t d = qala_sens_factors_count(fs);
+    /* the key of a run: its upstream choices in mixed radix */
+    uint64_t radix[QALA_SENS_MAX_FACTORS], total = 1;
+    for (size_t i = 0; i < d; i++) {
+        radix[i] = 0;
+        if (!upstream(qala_sens_factor_kind(fs, i)))
+            continue;
+        uint64_t k = qala_sens_factor_alternatives(fs, i, tree);
+        if (k == 0 || total > ((uint64_t)1 << 62) / k)
+            return QALA_OK; /* too many configurations to key: the full path */
+        radix[i] = total;
+        total *= k;
+    }
+    keyed *keys = qala_mem__malloc((runs + 1) * sizeof *keys);
+    qala_sens_cache *c = qala_mem__calloc(1, sizeof *c);
+    qala_status st = QALA_OK;
+    if (!keys || !c) {
+        st = qala_err__set(QALA_ENOMEM, "out of memory (sensitivity configurations)");
+        goto fail;
+    }
+    *c = (qala_sens_cache){.tree = tree, .input = input, .fs = fs, .choice = choice, .d = d,
+                           .runs = runs, .nind = tree->nindicators, .nnodes = tree->nnodes,
+                           .seed = seed, .columns = columns};
+    for (size_t r = 0; r < runs; r++) {
+        uint64_t key = 0;
+        for (size_t i = 0; i < d; i++)
+            key += radix[i] * choice[r * d + i];
+        keys[r] = (keyed){key, r};
+    }
+    qsort(keys, runs, sizeof *keys, by_key);
+    size_t nconf = 0;
+    for (size_t r = 0; r < runs; r++)
+        nconf += r == 0 || keys[r].key != keys[r - 1].key;
+    /* worth it when configurations are at most half the runs and fit the budget */
+    size_t per = tree->nindicators * input->nunits * sizeof(double) + input->nunits * 8;
+    if (2 * nconf > runs || (per && nconf > CACHE_BUDGET / per)) {
+        qala_mem__free(keys);
+        qala_sens__cache_free(c);
+        return QALA_OK;
+    }
+    c->nconf = nconf;
+    c->conf = qala_mem__calloc(nconf, sizeof *c->conf);
+    c->conf_of = qala_mem__malloc((runs + 1) * sizeof *c->conf_of);
+    c->first_run = qala_mem__malloc((nconf + 1) * sizeof *c->first_run);
+    if (!c->conf || !c->conf_of || !c->first_run) {
+        st = qala_err__set(QALA_ENOMEM, "out of memory (sensitivity configurations)");
+        goto fail;
+    }
+    for (size_t r = 0, i = SIZE_MAX; r < runs; r++) {
+        if (r == 0 || keys[r].key != keys[r - 1].key)
+            c->first_run[++i] = keys[r].run; /* sorted by run within a key: the lowest */
+        c->conf_of[keys[r].run] = i;
+    }
+    qala_mem__free(keys);
+    keys = NULL;
+    /* children of each node in array order (as the pipeline takes them) */
+    size_t nn = tree->nnodes;
+    c->child_start = qala_mem__calloc(nn + 2, sizeof *c->child_start);
+    c->child = qala_mem__malloc((nn + 1) * sizeof *c->child);
+    if (!c->child_start || !c->child) {
+        st = qala_err__set(QALA_ENOMEM, "out of memory (sensitivity configurations)");
+        goto fail;
+    }
+    for (size_t j = 0; j + 1 < nn; j++)
+        c->child_start[tree->nodes[j].parent + 2]++;
+    for (size_t a = 0; a < nn; a++)
+        c->child_start[a + 2] += c->child_start[a + 1];
+    for (size_t j = 0; j + 1 < nn; j++)
+        c->child[c->child_start[tree->nodes[j].parent + 1]++] = j;
+    c->maxc = 1;
+    for (size_t a = 0; a < nn; a++)
+        if (c->child_start[a + 1] - c->child_start[a] > c->maxc)
+            c->maxc = c->child_start[a + 1] - c->child_start[a];
+    /* a geometric mean anywhere (the tree or an alternative): keep the logarithms */
+    for (size_t a = tree->nindicators; a < nn; a++)
+        c->geometric |= tree->nodes[a].aggregate.method == QALA_AGG_GEOMETRIC;
+    for (size_t i = 0; i < d; i++)
+        if (fs->f[i].kind == QALA_SENS_AGGREGATE)
+            for (size_t a = 0; a < fs->f[i].nalt; a++)
+                c->geometric |= fs->f[i].agg[a].method == QALA_AGG_GEOMETRIC;
+    /* the configurations, in parallel */
+    atomic_init(&c->next, 0);
+    if (nthreads > nconf)
+        nthreads = nconf;
+    conf_worker cw[64];
+    if (nthreads > 64)
+        nthreads = 64;
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++) {
+        cw[t] = (conf_worker){.c = c, .w = works[t]};
+        if (pthread_create(&cw[t].thread, NULL, conf_main, &cw[t]) != 0)
+            break;
+        started = t;
+    }
+    cw[0] = (conf_worker){.c = c, .w = works[0]};
+    conf_main(&cw[0]);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(cw[t].thread, NULL);
+    for (size_t i = 0; i < nconf; i++)
+        if (c->conf[i].st == QALA_ENOMEM) {
+            st = qala_err__set(QALA_ENOMEM, "out of memory (a normalised configuration)");
+            goto fail;
+        }
+    *out = c;
+    return QALA_OK;
+fail:
+    qala_mem__free(keys);
+    qala_sens__cache_free(c);
+    return st;
+}
+
+size_t qala_sens__cache_configs(const qala_sens_cache *c)
+{
+    return c ? c->nconf : 0;
+}
+
+qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache *c)
+{
+    memset(s, 0, sizeof *s);
+    size_t nu = c->input->nunits, na = c->nnodes - c->nind;
+    size_t bytes = (na + c->maxc + 1) * nu * sizeof(double) + c->maxc * sizeof(double) +
+                   c->maxc * sizeof(size_t) + nu * sizeof(qala_rank_item) + c->nnodes + 64;
+    s->block = qala_mem__malloc(bytes);
+    if (!s->block)
+        return qala_err__set(QALA_ENOMEM, "out of memory (a sensitivity run's scratch)");
+    s->agg = s->block;
+    s->gather = s->agg + na * nu;
+    s->rk = s->gather + c->maxc * nu;
+    s->cw = s->rk + nu;
+    s->items = (qala_rank_item *)(void *)(s->cw + c->maxc);
+    s->kid = (size_t *)(void *)(s->items + nu);
+    s->alive = (uint8_t *)(s->kid + c->maxc);
+    return QALA_OK;
+}
+
+void qala_sens__scratch_free(qala_sens_scratch *s)
+{
+    qala_mem__free(s->block);
+    s->block = NULL;
+}
+
+/* The weighted geometric mean of indicator children from their cached logarithms, as
+ * aggregate.c computes it (admit: the weight sum and count of the non-missing children in
+ * child order; then s = Σ w_j log x_j in child order, exp(s / ws)): the same operations
+ * on the same values, so the same bits, without a logarithm per cell and run. Only
+ * without an offset and when every child is positive (else the kernel decides). Units
+ * side by side, a chunk at a time, branch-free inner loops. */
+enum { CHUNK = 256 };
+
+#if defined(__GNUC__) && !defined(__clang__)
+/* as aggregate.c is built: vectorised, the NAN tests if-converted (qala never reads the
+ * floating-point exception flags) */
+#define HOT __attribute__((optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")))
+#else
+#define HOT
+#endif
+
+HOT static void geometric_logs(double *y, const config *cf, const size_t *kid, size_t m,
+                           const double *w, const qala_agg_spec *spec)
+{
+    size_t nk = cf->nk;
+    double s[CHUNK], ws[CHUNK], cnt[CHUNK];
+    int gaps = 0;
+    for (size_t j = 0; j < m; j++)
+        gaps |= cf->gaps[kid[j]];
+    for (size_t i0 = 0; i0 < nk; i0 += CHUNK) {
+        size_t len = nk - i0 < CHUNK ? nk - i0 : CHUNK;
+        for (size_t i = 0; i < len; i++)
+            s[i] = ws[i] = cnt[i] = 0;
+        if (!gaps) { /* every child present: the weight sum in child order, plain sums */
+            double wall = 0;
+            for (size_t j = 0; j < m; j++)
+                wall += w[j];
+            for (size_t i = 0; i < len; i++) {
+                ws[i] = wall;
+                cnt[i] = (double)m;
+            }
+            for (size_t j = 0; j < m; j++) {
+                const double *lx = cf->lognorm + kid[j] * nk + i0;
+                double wj = w[j];
+                for (size_t i = 0; i < len; i++)
+                    s[i] += wj * lx[i];
+            }
+        } else {
+            for (size_t j = 0; j < m; j++) {
+                const double *lx = cf->lognorm + kid[j] * nk + i0;
+                double wj = w[j];
+                for (size_t i = 0; i < len; i++) {
+                    double v = lx[i];
+                    int ok = v == v;
+                    ws[i] += ok ? wj : 0.0;
+                    cnt[i] += ok ? 1.0 : 0.0;
+                    s[i] += ok ? wj * v : 0.0;
+                }
+            }
+        }
+        for (size_t i = 0; i < len; i++) {
+            int ok = !((double)cnt[i] / (double)m < spec->availability) && cnt[i] > 0 &&
+                     ws[i] > 0;
+            y[i0 + i] = ok ? exp(s[i] / ws[i]) : NAN;
+        }
+    }
+}
+
+static int geometric_applies(const config *cf, const size_t *kid, size_t m, size_t ni,
+                             const qala_agg_spec *spec)
+{
+    if (!cf->lognorm || spec->method != QALA_AGG_GEOMETRIC || spec->offset != 0 || m == 0)
+        return 0;
+    for (size_t j = 0; j < m; j++)
+        if (kid[j] >= ni || !cf->positive[kid[j]])
+            return 0;
+    return 1;
+}
+
+qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
+                                 const qala_sens_work *w, size_t r, const size_t *nodes,
+                                 size_t nsum, uint32_t *ranks, uint32_t *nranked)
+{
+    const config *cf = &c->conf[c->conf_of[r]];
+    if (cf->st != QALA_OK)
+        return cf->st;
+    size_t nk = cf->nk, ni = c->nind, nn = c->nnodes, nu = c->input->nunits;
+    const qala_index_node *nd = w->tree.nodes;
+    for (size_t i = 0; i < nn; i++)
+        s->alive[i] = i < ni && cf->ind_kept[i];
+    for (size_t i = 0; i + 1 < nn; i++)
+        if (s->alive[i])
+            s->alive[nd[i].parent] = 1;
+    if (!s->alive[nn - 1])
+        return QALA_EDATA;
+    for (size_t a = ni; a < nn; a++) {
+        double *y = s->agg + (a - ni) * nk;
+        if (!s->alive[a]) {
+            for (size_t k = 0; k < nk; k++)
+                y[k] = NAN;
+            continue;
+        }
+        size_t m = 0;
+        for (size_t q = c->child_start[a]; q < c->child_start[a + 1]; q++) {
+            size_t j = c->child[q];
+            if (s->alive[j]) {
+                s->kid[m] = j;
+                s->cw[m++] = nd[j].weight;
+            }
+        }
+        if (geometric_applies(cf, s->kid, m, ni, &nd[a].aggregate)) {
+            geometric_logs(y, cf, s->kid, m, s->cw, &nd[a].aggregate);
+            continue;
+        }
+        int consecutive = 1, indicators = s->kid[0] < ni;
+        for (size_t j = 1; j < m && consecutive; j++)
+            consecutive = s->kid[j] == s->kid[0] + j && (s->kid[j] < ni) == indicators;
+        const double *x;
+        if (consecutive)
+            x = indicators ? cf->norm + s->kid[0] * nk : s->agg + (s->kid[0] - ni) * nk;
+        else {
+            for (size_t j = 0; j < m; j++)
+                memcpy(s->gather + j * nk,
+                       s->kid[j] < ni ? cf->norm + s->kid[j] * nk : s->agg + (s->kid[j] - ni) * nk,
+                       nk * sizeof(double));
+            x = s->gather;
+        }
+        qala_agg_report rep;
+        qala_status st = qala_agg_node(y, NULL, &rep, x, nk, m, 1, nk, s->cw, &nd[a].aggregate);
+        if (st != QALA_OK)
+            return st;
+    }
+    memset(ranks, 0, nsum * nu * sizeof *ranks);
+    for (size_t j = 0; j < nsum; j++) {
+        const double *y = s->agg + (nodes[j] - ni) * nk;
+        qala_status st = qala_rank_min(s->rk, 1, y, 1, nk, QALA_RANK_DESC, s->items);
+        if (st != QALA_OK)
+            return st;
+        uint32_t count = 0;
+        uint32_t *out = ranks + j * nu;
+        for (size_t k = 0; k < nk; k++)
+            if (!isnan(s->rk[k])) {
+                out[cf->kept[k]] = (uint32_t)s->rk[k];
+                count++;
+            }
+        nranked[j] = count;
+    }
+    return QALA_OK;
+}
