@@ -29,6 +29,8 @@
 #include "qala/common.h"
 #include "qala/impute.h"
 #include "qala/index.h"
+#include "qala/monitor.h"
+#include "qala/threshold.h"
 #include "qala/index_spec.h"
 #include "qala/normalise.h"
 
@@ -238,6 +240,36 @@ const double *qala_sens_result_shift(const qala_sens_result *res);
  * shift, output 1 + i the index rank of opt->units[i]; d entries each, borrowed. */
 size_t qala_sens_result_outputs(const qala_sens_result *res);
 const qala_sobol_index *qala_sens_result_sobol(const qala_sens_result *res, size_t output);
+
+/* ---- the monitoring factor: threshold boundaries ± a fraction ---------------------------
+ * For an evaluated scoreboard (qala_monitor_evaluate with QALA_MONITOR_VALUES, so that
+ * the transformed values are there), each run draws one factor 1 + fraction·u per
+ * threshold, u uniform on [−1, 1] (a counter-based draw of seed, run and threshold:
+ * the result depends on nothing but the seed), multiplies all the threshold's boundaries by
+ * it and reclassifies every row with qala_threshold_zone. Per row: the share of runs in
+ * the crisis zone, and in the warning zone or worse (NAN for a row without data). */
+typedef struct qala_sens_monitor_options {
+    size_t runs;      /* >= 1 */
+    double fraction;  /* 0 <= fraction < 1 */
+    uint64_t seed;
+} qala_sens_monitor_options;
+
+typedef struct qala_sens_monitor_result {
+    size_t n;              /* rows, as the scoreboard's */
+    double *crisis_share;  /* n */
+    double *breach_share;  /* n: warning or crisis */
+    size_t runs;
+    double fraction;
+    uint64_t seed;
+} qala_sens_monitor_result;
+
+/* QALA_EINVAL for a scoreboard without transformed values, a threshold index out of
+ * range, runs = 0 or a fraction outside [0, 1); QALA_ENOMEM. Work: runs × rows zone
+ * evaluations, one allocation. */
+qala_status qala_sens_monitor(qala_sens_monitor_result **out, const qala_monitor_result *board,
+                              const qala_thresholds *thresholds,
+                              const qala_sens_monitor_options *opt);
+void qala_sens_monitor_free(qala_sens_monitor_result *res);
 
 #ifdef __cplusplus
 }
