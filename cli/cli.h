@@ -128,6 +128,9 @@ typedef enum msg_id {
     MSG_CLASSIFY_CROSSTAB, MSG_CLASSIFY_TOO_FEW, MSG_CLASSIFY_CLUSTER, MSG_CLASSIFY_MAPPED,
     MSG_CLASSIFY_UNITS_CLUSTERED, MSG_CLASSIFY_EXCLUDED, MSG_CLASSIFY_CONSTANT, MSG_CLASSIFY_NO_OFFICIAL,
     MSG_CLASSIFY_NONE, MSG_CLASSIFY_ARI_FEW, MSG_CLASSIFY_ARI_UNITS,
+    /* data-quality checks (cmd_check.c) */
+    MSG_CHECK_SEVERITY, MSG_CHECK_RULE, MSG_CHECK_MESSAGE, MSG_CHECK_NONE, MSG_CHECK_FINDINGS,
+    MSG_CHECK_ERRORS, MSG_CHECK_WARNINGS, MSG_CHECK_EVALUATED, MSG_CHECK_BENFORD,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -171,6 +174,7 @@ int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
+int cmd_check(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

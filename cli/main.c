@@ -174,6 +174,28 @@ const cli_command cli_commands[] = {
      "  --spec NAME|FILE  the composite index (default city-development)\n"
      "  --unit U          only the passport of unit U (default: every city)\n"
      "  --format json     write the report's data object (docs/report-data.md) instead\n"},
+    {"check", cmd_check, "data-quality checks of the stored data: ranges, identities, jumps, outliers, repeats, Benford, gaps",
+     "[--rules FILE] [--unit U] [--indicator I] [--only R,...] [thresholds] [--format table|csv|json]",
+     "  --rules FILE      accounting identities (docs/check.md; default: the embedded\n"
+     "                    check/identities.csv: population = male + female within 0.5%)\n"
+     "  --unit U          only findings about unit U (the statistics use every unit)\n"
+     "  --indicator I     only findings about indicator I\n"
+     "  --only R,...      only these rules: range, identity, jump, peer-outlier, repeated,\n"
+     "                    benford, missing-series (default: all)\n"
+     "  --jump-z Z        robust z above which a period-on-period change is a jump (default 5)\n"
+     "  --min-changes N   other changes a series needs for its own z (default 5)\n"
+     "  --min-change L    and a jump of a positive series differs from its median change by at\n"
+     "                    least this log ratio (default 0.02, about 2%)\n"
+     "  --peer-z Z        robust z above which a value is a peer outlier (default 3.5)\n"
+     "  --min-peers N     other peers needed for a peer statistic (default 5)\n"
+     "  --repeat K        equal values in K consecutive periods are a finding (default 3)\n"
+     "  --benford-n N     values the Benford test needs (default 50)\n"
+     "  --benford-span S  orders of magnitude the values must span (default 2)\n"
+     "  --benford-alpha A p-value below which Benford is a finding (default 0.01)\n"
+     "  --benford-indicators A,B  the count indicators (default: whole-number counts of the framework)\n"
+     "  --missing-share F an indicator is expected when this share of peers has it (default 0.75)\n"
+     "  --format csv|json every finding with its statistic; json adds the Benford tests and counts\n"
+     "  Exit status 1 when an error is found (warnings alone: 0).\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

@@ -369,8 +369,8 @@ static qala_status check_options(const qala_check_options *o)
     if (o->version != QALA_CHECK_OPTIONS_VERSION)
         return qala_err__set(QALA_EINVAL, "check options: version %u, expected %u", o->version,
                              QALA_CHECK_OPTIONS_VERSION);
-    if (!(o->jump_z > 0) || !(o->peer_z > 0))
-        return qala_err__set(QALA_EINVAL, "check options: the z thresholds must be positive");
+    if (!(o->jump_z > 0) || !(o->peer_z > 0) || !(o->jump_min_change >= 0))
+        return qala_err__set(QALA_EINVAL, "check options: the z thresholds must be positive, the minimum change >= 0");
     if (o->repeat_periods < 2)
         return qala_err__set(QALA_EINVAL, "check options: repeated values need at least 2 periods");
     if (o->jump_min_changes < 2 || o->peer_min_units < 2)

@@ -101,6 +101,7 @@ typedef struct rec {
     size_t series;  /* index of the series' first observation */
     double z_own, z_peer;
     size_t n_own, n_peer;
+    double med_own; /* median of the other changes of the series (jumps) */
 } rec;
 
 static int rec_group_cmp(const void *a, const void *b)
@@ -172,10 +173,16 @@ static qala_status z_in_groups(rec *r, size_t n, int (*same)(const rec *, const 
             x[i] = r[lo + i].x;
         for (size_t i = 0; i < m; i++) {
             double z = z_leave_one_out(x, m, i, scratch);
-            if (own)
+            if (own) {
                 r[lo + i].z_own = z;
-            else
+                size_t k = 0;
+                for (size_t j = 0; j < m; j++)
+                    if (j != i)
+                        scratch[k++] = x[j];
+                r[lo + i].med_own = qala_check_median(scratch, k);
+            } else {
                 r[lo + i].z_peer = z;
+            }
         }
     }
     qala_mem__free(x);
@@ -256,6 +263,8 @@ qala_status qala_check__jumps(check_ctx *c)
         evaluated++;
         if ((own && !(fabs(r[i].z_own) > lim)) || (peer && !(fabs(r[i].z_peer) > lim)))
             continue;
+        if (own && r[i].kind && fabs(r[i].x - r[i].med_own) < c->opt->jump_min_change)
+            continue;
         const char *unit = qala_dataset_unit_code(c->ds, r[i].unit);
         const char *ind = qala_dataset_indicator_code(c->ds, r[i].ind);
         if (!qala_check__wanted(c, unit, ind))
@@ -303,14 +312,12 @@ qala_status qala_check__peer_outliers(check_ctx *c)
                    .x = c->val[i], .cur = c->val[i], .series = i};
     }
     qsort(r, m, sizeof *r, rec_group_cmp);
-    /* skewed positive groups (max/min >= 10) are compared on the log scale */
+    /* groups of positive values are compared on the log scale (as ratios) */
     for (size_t lo = 0, hi; lo < m; lo = hi) {
-        double mn = INFINITY, mx = -INFINITY;
-        for (hi = lo; hi < m && same_group(&r[lo], &r[hi]); hi++) {
+        double mn = INFINITY;
+        for (hi = lo; hi < m && same_group(&r[lo], &r[hi]); hi++)
             mn = fmin(mn, r[hi].x);
-            mx = fmax(mx, r[hi].x);
-        }
-        int logscale = mn > 0 && mx / mn >= 10;
+        int logscale = mn > 0;
         for (size_t i = lo; i < hi; i++) {
             r[i].kind = logscale;
             if (logscale)
@@ -354,7 +361,7 @@ qala_status qala_check__peer_outliers(check_ctx *c)
                             r[i].cur, r[i].z_peer, "",
                             "%s %s is far from the %zu other %s in %s (median %s): robust z %.1f%s", ind,
                             vb, k, qala_check__tier_name(r[i].tier), pb, mb, r[i].z_peer,
-                            r[i].kind ? " on the log scale" : "");
+                            r[i].kind ? " of the logarithm" : "");
         }
     }
     qala_mem__free(scratch);
@@ -427,58 +434,108 @@ static int is_count(const check_ctx *c, const char *code, size_t fwi)
         return 0;
     const qala_indicator *ind = qala_framework_get(c->fw, fwi);
     return ind->decimals == 0 && ind->min >= 0 && !strchr(ind->unit, '%') &&
-           !strstr(ind->unit, "per ") && strncmp(ind->unit, "per", 3) != 0;
+           !strstr(ind->unit, "per ");
 }
 
+typedef struct pv {
+    qala_period period;
+    double v;
+} pv;
+
+static int pv_cmp(const void *a, const void *b)
+{
+    const pv *x = a, *y = b;
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+/* The test of one indicator in one period over values x[0..n) (n > 0). */
+static void benford_of(const check_ctx *c, const pv *x, size_t n, qala_check_benford *b)
+{
+    double mn = INFINITY, mx = 0;
+    memset(b->observed, 0, sizeof b->observed);
+    b->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = qala_check_first_digit(x[i].v);
+        if (!d)
+            continue;
+        b->observed[d - 1]++;
+        b->n++;
+        mn = fmin(mn, x[i].v);
+        mx = fmax(mx, x[i].v);
+    }
+    b->span = b->n ? log10(mx / mn) : NAN;
+    b->tested = b->n >= c->opt->benford_min_n && b->span >= c->opt->benford_min_span;
+    b->chi2 = b->p_value = NAN;
+    if (b->tested)
+        qala_check_benford_chi2(b->observed, &b->chi2, &b->p_value);
+}
+
+/* Per count indicator and period, the first digits of the units' values (the country
+ * left out: it is their total). A period is tested when it has benford_min_n positive
+ * values spanning benford_min_span orders of magnitude; an indicator without any such
+ * period gets one untested entry saying why. */
 qala_status qala_check__benford(check_ctx *c)
 {
     size_t ninds = qala_dataset_indicator_count(c->ds), evaluated = 0;
+    pv *x = qala_mem__malloc((c->n ? c->n : 1) * sizeof *x);
+    if (!x)
+        return qala_err__set(QALA_ENOMEM, "out of memory checking the data");
     qala_status st = QALA_OK;
     for (uint32_t k = 0; k < ninds && st == QALA_OK && c->failed == QALA_OK; k++) {
         const char *code = qala_dataset_indicator_code(c->ds, k);
         if (!is_count(c, code, c->ind_fw[k]) || (c->opt->indicator && strcmp(code, c->opt->indicator)))
             continue;
-        qala_check_benford b = {.indicator = code, .span = NAN, .chi2 = NAN, .p_value = NAN};
-        double mn = INFINITY, mx = 0;
-        for (size_t i = 0; i < c->n; i++) {
-            int d = c->ind[i] == k ? qala_check_first_digit(c->val[i]) : 0;
-            if (!d)
+        size_t m = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->ind[i] == k && qala_check__tier(c, c->unit[i], c->per[i]) != TIER_NONE)
+                x[m++] = (pv){c->per[i], c->val[i]};
+        qsort(x, m, sizeof *x, pv_cmp);
+        size_t tested = 0;
+        qala_check_benford best = {.indicator = code, .span = NAN, .chi2 = NAN, .p_value = NAN};
+        char msg[256], pb[12];
+        for (size_t lo = 0, hi; lo < m && st == QALA_OK; lo = hi) {
+            for (hi = lo + 1; hi < m && x[hi].period == x[lo].period; hi++)
+                ;
+            qala_check_benford b = {.indicator = code, .period = x[lo].period};
+            benford_of(c, x + lo, hi - lo, &b);
+            if (!b.tested) {
+                if (b.n > best.n || (b.n == best.n && b.span > best.span))
+                    best = b;
                 continue;
-            b.observed[d - 1]++;
-            b.n++;
-            mn = fmin(mn, c->val[i]);
-            mx = fmax(mx, c->val[i]);
+            }
+            tested++;
+            qala_period_format(pb, b.period);
+            int departs = b.p_value < c->opt->benford_alpha;
+            snprintf(msg, sizeof msg, "%s: %zu values over %.1f orders of magnitude, chi-square %.2f (8 df), p = %.3g%s",
+                     pb, b.n, b.span, b.chi2, b.p_value,
+                     departs ? ": the first digits depart from Benford's law" : ": consistent with Benford's law");
+            b.message = msg;
+            if ((st = qala_check__add_benford(c, &b)) != QALA_OK)
+                break;
+            if (departs && !c->opt->unit) {
+                qala_check__add(c, QALA_CHECK_BENFORD, QALA_SEVERITY_WARNING, "", code, b.period, NAN,
+                                b.chi2, "", "first digits of %s across units in %s depart from Benford's law: "
+                                "%zu values, chi-square %.2f (8 df), p = %.3g", code, pb, b.n, b.chi2,
+                                b.p_value);
+                qala_check__set_p(c, b.p_value);
+            }
         }
-        if (b.n)
-            b.span = log10(mx / mn);
-        char msg[256];
-        b.tested = b.n >= c->opt->benford_min_n && b.span >= c->opt->benford_min_span;
-        if (!b.tested) {
-            if (b.n < c->opt->benford_min_n)
-                snprintf(msg, sizeof msg, "not tested: %zu positive values, the test needs at least %zu",
-                         b.n, c->opt->benford_min_n);
-            else
-                snprintf(msg, sizeof msg,
-                         "not tested: the values span %.2f orders of magnitude, the test needs %g",
-                         b.span, c->opt->benford_min_span);
+        evaluated += tested;
+        if (tested || st != QALA_OK)
+            continue;
+        best.period = 0;
+        best.tested = 0;
+        if (best.n < c->opt->benford_min_n) {
+            snprintf(msg, sizeof msg, "not tested: at most %zu positive values in a period, the test needs %zu",
+                     best.n, c->opt->benford_min_n);
         } else {
-            evaluated++;
-            qala_check_benford_chi2(b.observed, &b.chi2, &b.p_value);
-            snprintf(msg, sizeof msg,
-                     "%zu values over %.1f orders of magnitude: chi-square %.2f (8 df), p = %.3g%s",
-                     b.n, b.span, b.chi2, b.p_value,
-                     b.p_value < c->opt->benford_alpha ? ": the first digits depart from Benford's law"
-                                                        : ": consistent with Benford's law");
+            snprintf(msg, sizeof msg, "not tested: the values of a period span at most %.2f orders of "
+                     "magnitude, the test needs %g", best.span, c->opt->benford_min_span);
         }
-        b.message = msg;
-        if ((st = qala_check__add_benford(c, &b)) != QALA_OK)
-            break;
-        if (b.tested && b.p_value < c->opt->benford_alpha && !c->opt->unit) {
-            qala_check__add(c, QALA_CHECK_BENFORD, QALA_SEVERITY_WARNING, "", code, 0, NAN, b.chi2, "",
-                            "first digits of %s across units depart from Benford's law: %s", code, msg);
-            qala_check__set_p(c, b.p_value);
-        }
+        best.message = msg;
+        st = qala_check__add_benford(c, &best);
     }
+    qala_mem__free(x);
     qala_check__count(c, QALA_CHECK_BENFORD, evaluated);
     return st;
 }

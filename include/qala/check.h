@@ -7,10 +7,11 @@
  *   identity        an accounting identity of a rules file does not hold        (its severity)
  *   jump            a period-on-period change far from the unit's own changes
  *                   and from its peers' changes that period (robust z-scores)   (warning)
- *   peer-outlier    a value far from its peers' values that period (median/MAD) (warning)
+ *   peer-outlier    a value far from its peers' values that period (median/MAD of
+ *                   the logarithms when every value is positive)               (warning)
  *   repeated        the same value in k or more consecutive periods             (warning)
- *   benford         first digits of a count indicator across units depart from
- *                   Benford's law (chi-square, 8 df)                            (warning)
+ *   benford         first digits of a count indicator across units in a period
+ *                   depart from Benford's law (chi-square, 8 df)                (warning)
  *   missing-series  a unit that has most of its peers' indicators for a period
  *                   lacks one that its peers have                               (warning)
  * Peers: the units of the same tier at the period's start — first-level units
@@ -88,6 +89,9 @@ typedef struct qala_check_options {
     const char *indicator;     /* report only findings about this indicator code (NULL: all) */
     double jump_z;             /* |robust z| above which a change is a jump (5) */
     size_t jump_min_changes;   /* changes a series needs for its own-history z (5) */
+    double jump_min_change;    /* and a change of a positive series must differ from the
+                                  unit's median change by at least this log ratio (0.02,
+                                  about 2%), so that smooth series do not flag tiny wiggles */
     double peer_z;             /* |robust z| above which a value is a peer outlier (3.5) */
     size_t peer_min_units;     /* peers (with a value) needed for a peer statistic (5) */
     size_t repeat_periods;     /* consecutive equal values that make a finding (3) */
@@ -105,7 +109,7 @@ typedef struct qala_check_options {
 
 #define QALA_CHECK_OPTIONS_VERSION 1
 #define QALA_CHECK_OPTIONS_INIT \
-    {QALA_CHECK_OPTIONS_VERSION, 0, NULL, NULL, 5.0, 5, 3.5, 5, 3, 50, 2.0, 0.01, NULL, 0.75, 0.5}
+    {QALA_CHECK_OPTIONS_VERSION, 0, NULL, NULL, 5.0, 5, 0.02, 3.5, 5, 3, 50, 2.0, 0.01, NULL, 0.75, 0.5}
 
 /* ---- results ---- */
 typedef struct qala_check_finding {
@@ -122,9 +126,12 @@ typedef struct qala_check_finding {
     const char *message;    /* one line, no trailing newline */
 } qala_check_finding;
 
-/* What the Benford test found for one count indicator, tested or not. */
+/* What the Benford test found for one count indicator in one period (tested), or for
+ * an indicator none of whose periods could be tested (period 0, tested 0, the largest
+ * period's counts, and why). */
 typedef struct qala_check_benford {
     const char *indicator;
+    qala_period period;
     size_t n;               /* positive finite values */
     double span;            /* log10(max / min) of those values; NAN when n == 0 */
     int tested;             /* n >= benford_min_n and span >= benford_min_span */

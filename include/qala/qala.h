@@ -4,6 +4,7 @@
 
 #include "qala/aggregate.h"
 #include "qala/category.h"
+#include "qala/check.h"
 #include "qala/classify.h"
 #include "qala/compare.h"
 #include "qala/common.h"
