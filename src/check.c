@@ -439,7 +439,8 @@ qala_status qala_check_run(qala_check_result **out, const qala_dataset *ds,
     if (st == QALA_OK && c.failed != QALA_OK)
         st = c.failed;
     if (st == QALA_OK) {
-        qsort(c.res->items, c.res->n, sizeof *c.res->items, entry_cmp);
+        if (c.res->n)
+            qsort(c.res->items, c.res->n, sizeof *c.res->items, entry_cmp);
         *out = c.res;
         c.res = NULL;
     }
