@@ -96,12 +96,15 @@ static void finding(loader *ld, long col, const char *rule, const char *fmt, ...
     qala_reporter__add(&ld->r, QALA_SEVERITY_ERROR, ld->tab.line, col, rule, "%s", msg);
 }
 
-/* An indicator code of the framework: 1, or 0 with a finding naming close codes. */
-static int known_indicator(loader *ld, const char *code, long col, const char *where)
+/* An indicator code of the framework (any case; rewritten as the framework spells it):
+ * 1, or 0 with a finding naming close codes. */
+static int known_indicator(loader *ld, char code[static 128], long col, const char *where)
 {
     size_t idx, sugg[3], nsugg = 0;
-    if (qala_framework_find(ld->fw, code, &idx) == QALA_OK)
+    if (qala_framework_find(ld->fw, code, &idx) == QALA_OK) {
+        snprintf(code, 128, "%s", qala_framework_get(ld->fw, idx)->code);
         return 1;
+    }
     qala_status st = qala_framework_match(ld->fw, code, strlen(code), &idx, sugg, &nsugg);
     if (st == QALA_ENOMEM) {
         ld->failed = st;

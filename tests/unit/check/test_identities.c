@@ -55,7 +55,9 @@ Test(check_identities, empty_tolerance_is_half_a_percent)
 {
     fx f;
     fx_init(&f);
-    cr_assert_eq(load(&f, NULL, "name,left,right\nsex,POP,M+F\n"), QALA_OK);
+    cr_assert_eq(load(&f, NULL, "name,left,right\nsex,pop,m+F\n"), QALA_OK);
+    cr_assert_str_eq(qala_identities_get(f.ids, 0)->left, "POP"); /* as the framework spells it */
+    cr_assert_str_eq(qala_identities_get(f.ids, 0)->terms[0], "M");
     cr_assert_float_eq(qala_identities_get(f.ids, 0)->tolerance, 0.005, 1e-15);
     fx_free(&f);
 }
@@ -68,7 +70,7 @@ Test(check_identities, every_problem_is_a_finding_and_nothing_is_added)
     cr_assert_eq(qala_findings_new(&fl), QALA_OK);
     cr_assert_eq(load(&f, fl, "name,left,right,tolerance,severity\n"
                               "ok,POP,M + F,1%,error\n"
-                              "a,pop,M + F,1%,error\n"
+                              "a,POPX,m + F,1%,error\n"
                               "b,POP,M F,1%,error\n"
                               "c,POP,M + ,1%,error\n"
                               "d,POP,3 M,1%,error\n"
@@ -80,7 +82,7 @@ Test(check_identities, every_problem_is_a_finding_and_nothing_is_added)
                               ",POP,M,,\n"), QALA_EDATA);
     cr_assert_eq(qala_identities_count(f.ids), 0);
     cr_assert_str_eq(messages(fl),
-        "3:2: unknown indicator \"pop\" in left: write its code \"POP\"\n"
+        "3:2: unknown indicator \"POPX\" in left: did you mean \"POP\"?\n"
         "4:3: right \"M F\": expected + or - before \"F\"\n"
         "5:3: right \"M +\": expected an indicator code at the end\n"
         "6:3: right \"3 M\": a number must be followed by * and an indicator code\n"
