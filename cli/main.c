@@ -32,7 +32,11 @@ const cli_command cli_commands[] = {
      "  --keep-valid      store the valid rows even when some rows have errors\n"
      "  --rejects FILE    with --keep-valid: write rejected rows and reasons here\n"
      "                    (default: FILE.rejected.csv)\n"
-     "  --dry-run         validate only; store nothing\n"},
+     "  --dry-run         validate only; store nothing\n"
+     "  --sdmx            read the files as SDMX-CSV 1.0/2.0 (default: when the header starts\n"
+     "                    with DATAFLOW or STRUCTURE)\n"
+     "  --sdmx-map FILE   SDMX code lists to qala codes: dimension,sdmx_code,qala_code\n"
+     "                    (docs/data-format.md); --map indicator=COLUMN picks the indicator column\n"},
     {"units", cmd_units, "list territorial units", "[--group G] [--region R] [--kind K]",
      "  --group G         only members of group G (code, e.g. monocity)\n"
      "  --region R        only units in region R (code or name) at --at\n"
@@ -47,7 +51,12 @@ const cli_command cli_commands[] = {
      "  --unit U          only unit U (code or name); repeatable as U1,U2\n"
      "  --indicator I     only indicator I (code); repeatable as I1,I2\n"
      "  --from P, --to P  period range (YYYY, YYYY-Qn, YYYY-MM)\n"
-     "  --as-of DATE      values as they were known on DATE (revision history)\n"},
+     "  --as-of DATE      values as they were known on DATE (revision history)\n"
+     "  --format sdmx-csv SDMX-CSV (FREQ, REF_AREA, INDICATOR, TIME_PERIOD, OBS_VALUE, OBS_STATUS)\n"
+     "  --sdmx-version 1|2  SDMX-CSV 1.0 (DATAFLOW column, the default) or 2.0 (STRUCTURE,\n"
+     "                    STRUCTURE_ID, ACTION)\n"
+     "  --dataflow AGENCY:ID(VERSION)  the dataflow named in every row (default QALA:DF_QALA(1.0))\n"
+     "  --sdmx-map FILE   write the SDMX codes of this mapping instead of qala's codes\n"},
     {"thresholds", cmd_thresholds, "list the threshold sets with each threshold's provenance, or keep a new set",
      "[--set S] [--indicator I] | --load FILE...",
      "  --set S           only thresholds of set S\n"

@@ -26,6 +26,7 @@
 #include "qala/normalise.h"
 #include "qala/panel.h"
 #include "qala/rank.h"
+#include "qala/sdmx.h"
 #include "qala/registry.h"
 #include "qala/report.h"
 #include "qala/sensitivity.h"
