@@ -253,7 +253,9 @@ static int digits(const char *s, size_t n)
     return 1;
 }
 
-/* TIME_PERIOD in the forms of qala/sdmx.h into a qala period; 0 when not one. */
+/* TIME_PERIOD in the forms of qala/sdmx.h into a qala period: 1; 0 when not one of the
+ * forms; -1 when one, but not a period qala can hold (a year outside 1900..2100, a
+ * month 13). */
 static int parse_period(const char *s, size_t n, qala_period *out)
 {
     if (n < 4 || !digits(s, 4))
@@ -285,7 +287,7 @@ static int parse_period(const char *s, size_t n, qala_period *out)
     } else {
         return 0;
     }
-    return qala_period_parse(out, buf, strlen(buf)) == QALA_OK;
+    return qala_period_parse(out, buf, strlen(buf)) == QALA_OK ? 1 : -1;
 }
 
 static int read_period(reader *r, qala_period *p)
@@ -293,14 +295,15 @@ static int read_period(reader *r, qala_period *p)
     size_t len;
     const char *s = field(r, K_PERIOD, &len);
     long col = r->at[K_PERIOD] + 1;
-    if (!parse_period(s, len, p)) {
+    int form = parse_period(s, len, p);
+    if (form == 0) {
         finding(r, QALA_SEVERITY_ERROR, col, "bad-period",
                 "TIME_PERIOD \"%.40s\" is not an annual, quarterly or monthly period: expected 2022, "
                 "2022-Q3 or 2022-07 (also 2022-M07, 2022-07-01/P1M, 2022-07-01/P3M, 2022-01-01/P1Y)",
                 s);
         return 0;
     }
-    if (*p < r->opt->period_min || *p > r->opt->period_max) {
+    if (form < 0 || *p < r->opt->period_min || *p > r->opt->period_max) {
         finding(r, QALA_SEVERITY_ERROR, col, "period-out-of-range",
                 "period %.*s is outside the allowed range %d to %d", (int)(len > 20 ? 20 : len), s,
                 qala_period_year(r->opt->period_min), qala_period_year(r->opt->period_max));

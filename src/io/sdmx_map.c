@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qala/sdmx.h"
@@ -274,10 +275,14 @@ size_t qala_sdmx_format_row(char *buf, size_t size, const qala_sdmx_export_optio
     char per[12], val[40];
     qala_period_format(per, period);
     static const char freq[] = {'A', 'Q', 'M'};
-    if (isnan(value))
+    if (isnan(value)) {
         val[0] = '\0';
-    else
+    } else {
+        /* 15 digits, or 17 when 15 do not read back as the same double */
         snprintf(val, sizeof val, "%.15g", value);
+        if (strtod(val, NULL) != value)
+            snprintf(val, sizeof val, "%.17g", value);
+    }
     size_t n = 0;
     char head[256];
     if (o->sdmx_version == 2)
