@@ -132,6 +132,9 @@ typedef enum msg_id {
     MSG_SENS_FACTORS, MSG_SENS_UNCERTAINTY, MSG_SENS_SOBOL, MSG_SENS_RUNS, MSG_SENS_OF, MSG_SENS_SEED,
     MSG_SENS_MEDIAN, MSG_SENS_TOP, MSG_SENS_BOTTOM, MSG_SENS_SHIFT, MSG_SENS_SOBOL_SHIFT,
     MSG_SENS_SOBOL_UNIT, MSG_SENS_FACTOR, MSG_SENS_FIRST, MSG_SENS_TOTAL, MSG_SENS_INTERRUPTED,
+    /* data-quality checks (cmd_check.c) */
+    MSG_CHECK_SEVERITY, MSG_CHECK_RULE, MSG_CHECK_MESSAGE, MSG_CHECK_NONE, MSG_CHECK_FINDINGS,
+    MSG_CHECK_ERRORS, MSG_CHECK_WARNINGS, MSG_CHECK_EVALUATED, MSG_CHECK_BENFORD,
     MSG_COUNT_IDS
 } msg_id;
 const char *cli_msg(const cli_ctx *ctx, msg_id id);
@@ -176,6 +179,10 @@ int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv);
+int cmd_check(cli_ctx *ctx, int argc, char **argv);
+/* Reads an SDMX code mapping file (--sdmx-map), printing its findings; *out NULL when
+ * path is NULL. Returns an exit code (cmd_import.c; used by export too). */
+int cli_load_sdmx_map(cli_ctx *ctx, const char *command, const char *path, qala_sdmx_map **out);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

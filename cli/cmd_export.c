@@ -1,6 +1,7 @@
 /* cli/cmd_export.c — `qala export`: stored observations as CSV or JSON with stable
  * columns unit,indicator,period,value,flag,batch,line (batch and line: where the value
- * came from); `--as-of` gives what was known then. Streams: constant memory.
+ * came from), or as SDMX-CSV 1.0/2.0 (--format sdmx-csv); `--as-of` gives what was
+ * known then. Streams: constant memory.
  */
 #include <jansson.h>
 #include <math.h>
@@ -12,12 +13,35 @@
 typedef struct export_ctx {
     cli_ctx *cli;
     size_t rows;
+    const qala_sdmx_export_options *sdmx; /* NULL: CSV or JSON */
 } export_ctx;
+
+static int print_sdmx_row(export_ctx *ex, const qala_store_row *row)
+{
+    char line[1024];
+    size_t n = qala_sdmx_format_row(line, sizeof line, ex->sdmx, row->unit, row->indicator, row->period,
+                                    row->value, row->flag);
+    if (n >= sizeof line) {
+        char *big = malloc(n + 1);
+        if (!big)
+            return 1;
+        qala_sdmx_format_row(big, n + 1, ex->sdmx, row->unit, row->indicator, row->period, row->value,
+                             row->flag);
+        fputs(big, ex->cli->out);
+        free(big);
+    } else {
+        fputs(line, ex->cli->out);
+    }
+    ex->rows++;
+    return ferror(ex->cli->out) != 0;
+}
 
 /* Writes one observation as a CSV line or a JSON object (streaming: no row is kept). */
 static int print_row(void *ctx, const qala_store_row *row)
 {
     export_ctx *ex = ctx;
+    if (ex->sdmx)
+        return print_sdmx_row(ex, row);
     FILE *f = ex->cli->out;
     char period[12], value[40];
     qala_period_format(period, row->period);
@@ -58,11 +82,49 @@ static size_t split(char *s, const char **out, size_t max)
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
     const char *units = NULL, *indicators = NULL, *from = NULL, *to = NULL, *as_of = NULL;
+    const char *sdmx_version = NULL, *dataflow = NULL, *sdmx_map = NULL;
     const cli_option options[] = {{"unit", 1, &units}, {"indicator", 1, &indicators}, {"from", 1, &from},
-                                  {"to", 1, &to}, {"as-of", 1, &as_of}, {NULL, 0, NULL}};
-    int npos, rc = cli_parse(ctx, argc, argv, options, NULL, 0, &npos, "export");
+                                  {"to", 1, &to}, {"as-of", 1, &as_of}, {"sdmx-version", 1, &sdmx_version},
+                                  {"dataflow", 1, &dataflow}, {"sdmx-map", 1, &sdmx_map}, {NULL, 0, NULL}};
+    /* --format sdmx-csv is this command's own: taken out before the common parsing */
+    int sdmx = 0, kept = 0;
+    char **args = malloc(((size_t)argc + 1) * sizeof *args);
+    if (!args)
+        return cli_fail(ctx, QALA_ENOMEM, NULL);
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format=sdmx-csv") == 0) {
+            sdmx = 1;
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "sdmx-csv") == 0) {
+            sdmx = 1;
+            i++;
+        } else {
+            args[kept++] = argv[i];
+        }
+    }
+    int npos, rc = cli_parse(ctx, kept, args, options, NULL, 0, &npos, "export");
+    free(args);
     if (rc)
         return rc;
+    qala_sdmx_export_options sopt = QALA_SDMX_EXPORT_OPTIONS_INIT;
+    if (!sdmx && (sdmx_version || dataflow || sdmx_map)) {
+        fprintf(ctx->err, "qala export: --sdmx-version, --dataflow and --sdmx-map go with --format sdmx-csv\n");
+        return EXIT_USAGE;
+    }
+    if (sdmx_version) {
+        if (strcmp(sdmx_version, "1") != 0 && strcmp(sdmx_version, "2") != 0 &&
+            strcmp(sdmx_version, "1.0") != 0 && strcmp(sdmx_version, "2.0") != 0) {
+            fprintf(ctx->err, "qala export: --sdmx-version '%s': expected 1 or 2\n", sdmx_version);
+            return EXIT_USAGE;
+        }
+        sopt.sdmx_version = sdmx_version[0] - '0';
+    }
+    if (dataflow) {
+        if (qala_sdmx_check_dataflow(dataflow) != QALA_OK) {
+            fprintf(ctx->err, "qala export: --dataflow: %s\n", qala_error_last()->message);
+            return EXIT_USAGE;
+        }
+        sopt.dataflow = dataflow;
+    }
     if (ctx->format == FORMAT_TABLE)
         ctx->format = FORMAT_CSV;
     qala_store_query q = {0};
@@ -96,8 +158,19 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
         q.nindicators = split(ibuf, ilist, 256);
         q.indicators = ilist;
     }
-    export_ctx ex = {ctx, 0};
-    if (rc == EXIT_OK) {
+    qala_sdmx_map *smap = NULL;
+    if (rc == EXIT_OK && sdmx)
+        rc = cli_load_sdmx_map(ctx, "export", sdmx_map, &smap);
+    sopt.map = smap;
+    export_ctx ex = {ctx, 0, sdmx ? &sopt : NULL};
+    if (rc == EXIT_OK && sdmx) {
+        char head[128];
+        qala_sdmx_format_header(head, sizeof head, &sopt);
+        fputs(head, ctx->out);
+        qala_status st = qala_store_each_observation(ctx->store, &q, print_row, &ex);
+        if (st != QALA_OK)
+            rc = cli_fail(ctx, st, NULL);
+    } else if (rc == EXIT_OK) {
         if (ctx->format == FORMAT_JSON)
             fputs("[", ctx->out);
         else
@@ -110,5 +183,6 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     }
     free(ubuf);
     free(ibuf);
+    qala_sdmx_map_free(smap);
     return rc;
 }

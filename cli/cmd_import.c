@@ -1,6 +1,7 @@
 /* cli/cmd_import.c — `qala import FILE...`: validate every file, print the findings,
  * and store the observations only when no file has errors (or with --keep-valid, the
- * valid rows, writing the rejected ones with their reasons to a CSV file).
+ * valid rows, writing the rejected ones with their reasons to a CSV file). SDMX-CSV
+ * files are recognised by their header (or --sdmx) and read with their code mapping.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +69,75 @@ static int parse_layout(const char *s, qala_layout *out)
 
 #define MAX_FILES 256
 
+/* Whether the file starts like SDMX-CSV (its first bytes). */
+static int looks_sdmx(const char *path)
+{
+    char head[64];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return qala_sdmx_detect(head, n) != 0;
+}
+
+int cli_load_sdmx_map(cli_ctx *ctx, const char *command, const char *path, qala_sdmx_map **out)
+{
+    *out = NULL;
+    if (!path)
+        return EXIT_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(ctx->err, "qala %s: cannot read the mapping file '%s'\n", command, path);
+        return EXIT_IO;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *p = realloc(buf, cap *= 2);
+        if (!p)
+            free(buf);
+        buf = p;
+    }
+    fclose(f);
+    qala_findings *fl = NULL;
+    qala_status st = buf ? qala_findings_new(&fl) : QALA_ENOMEM;
+    if (st == QALA_OK)
+        st = qala_sdmx_map_new(out);
+    if (st == QALA_OK)
+        st = qala_sdmx_map_load_csv(*out, buf, n, path, fl);
+    free(buf);
+    int rc = EXIT_OK;
+    if (st == QALA_EDATA) {
+        qala_findings_sort(fl);
+        cli_print_findings(ctx, fl);
+        if (strcmp(command, "import") == 0)
+            fprintf(ctx->err, "qala: %s\n", cli_msg(ctx, MSG_NOTHING_STORED));
+        rc = EXIT_DATA;
+    } else if (st != QALA_OK) {
+        rc = cli_fail(ctx, st, path);
+    }
+    qala_findings_free(fl);
+    if (rc != EXIT_OK) {
+        qala_sdmx_map_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
     const char *encoding = NULL, *delimiter = NULL, *layout = NULL, *map = NULL,
                *indicator = NULL, *period = NULL, *keep_valid = NULL, *rejects_path = NULL,
-               *dry_run = NULL;
+               *dry_run = NULL, *sdmx = NULL, *sdmx_map = NULL;
     const cli_option options[] = {
         {"encoding", 1, &encoding}, {"delimiter", 1, &delimiter}, {"layout", 1, &layout},
         {"map", 1, &map}, {"indicator", 1, &indicator}, {"period", 1, &period},
         {"keep-valid", 0, &keep_valid}, {"rejects", 1, &rejects_path}, {"dry-run", 0, &dry_run},
+        {"sdmx", 0, &sdmx}, {"sdmx-map", 1, &sdmx_map},
         {NULL, 0, NULL}};
     const char *files[MAX_FILES];
     int nfiles, rc = cli_parse(ctx, argc, argv, options, files, MAX_FILES, &nfiles, "import");
@@ -108,6 +169,9 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     if ((rc = cli_load(ctx, LOAD_REGISTRY | LOAD_FRAMEWORK | (dry_run ? 0 : LOAD_STORE_WRITE))) != EXIT_OK)
         return rc;
 
+    qala_sdmx_map *smap = NULL;
+    if ((rc = cli_load_sdmx_map(ctx, "import", sdmx_map, &smap)) != EXIT_OK)
+        return rc;
     qala_findings *f = NULL;
     qala_dataset *ds[MAX_FILES] = {0};
     qala_import_stats stats[MAX_FILES];
@@ -144,7 +208,10 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
             opt.on_progress = on_progress;
             opt.progress_ctx = (void *)files[i];
         }
-        st = qala_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, &opt);
+        if (sdmx || looks_sdmx(files[i]))
+            st = qala_sdmx_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, smap, &opt);
+        else
+            st = qala_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, &opt);
         if (st == QALA_EDATA) {
             errors = 1;
             st = QALA_OK;
@@ -212,5 +279,6 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     for (int i = 0; i < nfiles; i++)
         qala_dataset_free(ds[i]);
     qala_findings_free(f);
+    qala_sdmx_map_free(smap);
     return rc;
 }

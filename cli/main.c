@@ -32,7 +32,11 @@ const cli_command cli_commands[] = {
      "  --keep-valid      store the valid rows even when some rows have errors\n"
      "  --rejects FILE    with --keep-valid: write rejected rows and reasons here\n"
      "                    (default: FILE.rejected.csv)\n"
-     "  --dry-run         validate only; store nothing\n"},
+     "  --dry-run         validate only; store nothing\n"
+     "  --sdmx            read the files as SDMX-CSV 1.0/2.0 (default: when the header starts\n"
+     "                    with DATAFLOW or STRUCTURE)\n"
+     "  --sdmx-map FILE   SDMX code lists to qala codes: dimension,sdmx_code,qala_code\n"
+     "                    (docs/data-format.md); --map indicator=COLUMN picks the indicator column\n"},
     {"units", cmd_units, "list territorial units", "[--group G] [--region R] [--kind K]",
      "  --group G         only members of group G (code, e.g. monocity)\n"
      "  --region R        only units in region R (code or name) at --at\n"
@@ -47,7 +51,12 @@ const cli_command cli_commands[] = {
      "  --unit U          only unit U (code or name); repeatable as U1,U2\n"
      "  --indicator I     only indicator I (code); repeatable as I1,I2\n"
      "  --from P, --to P  period range (YYYY, YYYY-Qn, YYYY-MM)\n"
-     "  --as-of DATE      values as they were known on DATE (revision history)\n"},
+     "  --as-of DATE      values as they were known on DATE (revision history)\n"
+     "  --format sdmx-csv SDMX-CSV (FREQ, REF_AREA, INDICATOR, TIME_PERIOD, OBS_VALUE, OBS_STATUS)\n"
+     "  --sdmx-version 1|2  SDMX-CSV 1.0 (DATAFLOW column, the default) or 2.0 (STRUCTURE,\n"
+     "                    STRUCTURE_ID, ACTION)\n"
+     "  --dataflow AGENCY:ID(VERSION)  the dataflow named in every row (default QALA:DF_QALA(1.0))\n"
+     "  --sdmx-map FILE   write the SDMX codes of this mapping instead of qala's codes\n"},
     {"thresholds", cmd_thresholds, "list the threshold sets with each threshold's provenance, or keep a new set",
      "[--set S] [--indicator I] | --load FILE...",
      "  --set S           only thresholds of set S\n"
@@ -196,6 +205,28 @@ const cli_command cli_commands[] = {
      "  --out DIR         also write DIR/sensitivity.csv and DIR/sensitivity.json\n"
      "  --format csv|json every run's choices, per-unit summaries and rank histograms\n"
      "  Ctrl-C stops: the runs in flight finish, the results cover the runs done (exit 130)\n"},
+    {"check", cmd_check, "data-quality checks of the stored data: ranges, identities, jumps, outliers, repeats, Benford, gaps",
+     "[--rules FILE] [--unit U] [--indicator I] [--only R,...] [thresholds] [--format table|csv|json]",
+     "  --rules FILE      accounting identities (docs/check.md; default: the embedded\n"
+     "                    check/identities.csv: population = male + female within 0.5%)\n"
+     "  --unit U          only findings about unit U (the statistics use every unit)\n"
+     "  --indicator I     only findings about indicator I\n"
+     "  --only R,...      only these rules: range, identity, jump, peer-outlier, repeated,\n"
+     "                    benford, missing-series (default: all)\n"
+     "  --jump-z Z        robust z above which a period-on-period change is a jump (default 5)\n"
+     "  --min-changes N   other changes a series needs for its own z (default 5)\n"
+     "  --min-change L    and a jump of a positive series differs from its median change by at\n"
+     "                    least this log ratio (default 0.02, about 2%)\n"
+     "  --peer-z Z        robust z above which a value is a peer outlier (default 3.5)\n"
+     "  --min-peers N     other peers needed for a peer statistic (default 5)\n"
+     "  --repeat K        equal values in K consecutive periods are a finding (default 3)\n"
+     "  --benford-n N     values the Benford test needs (default 50)\n"
+     "  --benford-span S  orders of magnitude the values must span (default 2)\n"
+     "  --benford-alpha A p-value below which Benford is a finding (default 0.01)\n"
+     "  --benford-indicators A,B  the count indicators (default: whole-number counts of the framework)\n"
+     "  --missing-share F an indicator is expected when this share of peers has it (default 0.75)\n"
+     "  --format csv|json every finding with its statistic; json adds the Benford tests and counts\n"
+     "  Exit status 1 when an error is found (warnings alone: 0).\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

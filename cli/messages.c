@@ -266,6 +266,15 @@ static const char *const messages[MSG_COUNT_IDS][3] = {
     [MSG_SENS_INTERRUPTED] = {"тоқтатылды (Ctrl-C): нәтижелер орындалған есептеулер бойынша",
                               "прервано (Ctrl-C): результаты по выполненным прогонам",
                               "interrupted (Ctrl-C): the results cover the runs done"},
+    [MSG_CHECK_SEVERITY] = {"Маңыздылығы",          "Важность",                 "Severity"},
+    [MSG_CHECK_RULE] =   {"Ереже",                   "Правило",                  "Rule"},
+    [MSG_CHECK_MESSAGE] = {"Хабар",                  "Сообщение",                "Message"},
+    [MSG_CHECK_NONE] =   {"ақау табылған жоқ",       "проблем не найдено",       "no problems found"},
+    [MSG_CHECK_FINDINGS] = {"табылған ақау",         "найдено проблем",          "findings"},
+    [MSG_CHECK_ERRORS] = {"қате",                    "ошибок",                   "errors"},
+    [MSG_CHECK_WARNINGS] = {"ескерту",               "предупреждений",           "warnings"},
+    [MSG_CHECK_EVALUATED] = {"тексерілді",           "проверено",                "checked"},
+    [MSG_CHECK_BENFORD] = {"Бенфорд заңы",           "Закон Бенфорда",           "Benford's law"},
 };
 
 const char *cli_msg(const cli_ctx *ctx, msg_id id)

@@ -4,6 +4,7 @@
 
 #include "qala/aggregate.h"
 #include "qala/category.h"
+#include "qala/check.h"
 #include "qala/classify.h"
 #include "qala/compare.h"
 #include "qala/common.h"
@@ -25,6 +26,7 @@
 #include "qala/normalise.h"
 #include "qala/panel.h"
 #include "qala/rank.h"
+#include "qala/sdmx.h"
 #include "qala/registry.h"
 #include "qala/report.h"
 #include "qala/sensitivity.h"
