@@ -32,7 +32,11 @@ const cli_command cli_commands[] = {
      "  --keep-valid      store the valid rows even when some rows have errors\n"
      "  --rejects FILE    with --keep-valid: write rejected rows and reasons here\n"
      "                    (default: FILE.rejected.csv)\n"
-     "  --dry-run         validate only; store nothing\n"},
+     "  --dry-run         validate only; store nothing\n"
+     "  --sheet S         XLSX: the sheet to read, by name or number (default: the first)\n"
+     "  --header-rows K   XLSX: the header takes K rows, joined into keys like 2022|total\n"
+     "  --skip-rows R     XLSX: R title rows above the header (default: detect)\n"
+     "                    (with --dry-run: a preview of how each table is read)\n"},
     {"units", cmd_units, "list territorial units", "[--group G] [--region R] [--kind K]",
      "  --group G         only members of group G (code, e.g. monocity)\n"
      "  --region R        only units in region R (code or name) at --at\n"

@@ -567,6 +567,9 @@ static qala_status open_parts(qala_xlsx *x)
     if (n < 0 || (size_t)n > x->lim.max_entries)
         return qala_err__set_at(QALA_ELIMIT, x->label, 0, 0, "the archive has more than %zu entries",
                                 x->lim.max_entries);
+    if (n == 0)
+        return qala_err__set_at(QALA_EPARSE, x->label, 0, 0,
+                                "not an XLSX workbook: an empty file or an empty zip archive");
     char sst_part[512], styles_part[512];
     qala_status st = read_workbook(x, sst_part, styles_part, sizeof sst_part);
     if (st != QALA_OK)

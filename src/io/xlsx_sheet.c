@@ -87,7 +87,9 @@ int qala_xlsx__is_date_format(unsigned id, const char *code)
             if (p[1])
                 p++;
             break;
-        case '[': /* [Red], [$-419], [h] (elapsed time: a duration, not a date) */
+        case '[': /* [Red], [$-419]; [h], [mm], [ss] are elapsed time: a duration */
+            if (strchr("hHmMsS", p[1]) && p[1] && (p[2] == ']' || (p[2] == p[1] && p[3] == ']')))
+                return 0;
             while (p[1] && p[1] != ']')
                 p++;
             if (p[1])
