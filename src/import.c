@@ -921,7 +921,7 @@ static qala_status read_all(importer *im)
     int r = qala_records__next(im->src);
     snprintf(im->stats->encoding, sizeof im->stats->encoding, "%s", qala_records__encoding(im->src));
     im->stats->delimiter = qala_records__delimiter(im->src);
-    im->line = 1;
+    im->line = qala_records__sheet(im->src) ? qala_records__line(im->src) : 1; /* XLSX: the Excel row */
     if (r == 0) {
         finding(im, QALA_SEVERITY_ERROR, 0, "empty-file", "empty file: expected a header row and data rows");
         return QALA_EDATA;
