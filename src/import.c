@@ -556,18 +556,19 @@ static qala_status apply_map(importer *im, char **folded)
 }
 
 /* "total", "всего", ...: the part of a combined key that adds nothing to the rest. */
-static int is_total(const char *s, size_t len)
+static qala_status is_total(const char *s, size_t len, int *yes)
 {
     static const char *const totals[] = {"total", "all", "both sexes", "всего", "итого", "оба пола",
                                          "барлығы", "барлыгы", "жиыны", "екі жыныс"};
     char *folded = NULL;
-    if (qala_text_fold(&folded, s, len) != QALA_OK)
-        return 0;
-    int yes = 0;
-    for (size_t i = 0; i < sizeof totals / sizeof totals[0] && !yes; i++)
-        yes = strcmp(folded, totals[i]) == 0;
+    *yes = 0;
+    qala_status st = qala_text_fold(&folded, s, len);
+    if (st != QALA_OK)
+        return st;
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0] && !*yes; i++)
+        *yes = strcmp(folded, totals[i]) == 0;
     qala_free(folded);
-    return yes;
+    return QALA_OK;
 }
 
 /* A header key of a multi-row header, "2022|total" or "population|2022": at most one
@@ -593,16 +594,18 @@ static qala_status split_key(importer *im, const char *h, size_t len, key_parts 
         qala_period p;
         size_t fwi;
         uint32_t id;
-        int ok = 0;
+        int ok = 0, total = 0;
+        qala_status st = n ? is_total(part, n, &total) : QALA_OK;
+        if (st != QALA_OK)
+            return st;
         if (n && !k->has_period && qala_period_parse(&p, part, n) == QALA_OK) {
             k->has_period = 1;
             k->period = p;
             ok = 1;
-        } else if (n && is_total(part, n)) {
+        } else if (total) {
             ok = 1;
         } else if (n && !k->has_indicator) {
-            qala_status st = resolve_indicator(im, part, n, 0, 0, &fwi, &id, &ok);
-            if (st != QALA_OK)
+            if ((st = resolve_indicator(im, part, n, 0, 0, &fwi, &id, &ok)) != QALA_OK)
                 return st;
             if (ok) {
                 k->has_indicator = 1;
