@@ -231,6 +231,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
                     stats[i].rejected_rows);
             if (stats[i].sheet[0])
                 fprintf(ctx->out, "(XLSX, sheet \"%s\")", stats[i].sheet);
+            else if (!stats[i].encoding[0])
+                fprintf(ctx->out, "(not read)");
             else
                 fprintf(ctx->out, "(%s, '%s')", stats[i].encoding,
                         stats[i].delimiter == '\t' ? "tab" : (char[]){stats[i].delimiter, 0});

@@ -3,8 +3,9 @@
  * Third stage of an XLSX import: xlsx_sheet.c gives rows of cells; here they become a
  * header record and data records for the importer (through records.c), the way a
  * person reads a table published by a statistics office:
- *   title block   rows 1..R with --skip-rows R; without it, the leading rows with fewer
- *                 than two filled cells (a title merged across the table, a subtitle);
+ *   title block   rows 1..R with --skip-rows R; without it, the leading rows whose only
+ *                 filled cell is in column A (a title merged across the table, a
+ *                 subtitle) — a lone year over the data columns starts the header;
  *   header        the next K rows (--header-rows K, default 1): the cells of each
  *                 column, merged ranges filled in, joined top to bottom with "|" after
  *                 dropping empty parts and repeats ("2022" over "total" → "2022|total",
@@ -335,7 +336,9 @@ int qala_xlsx_table__next(qala_xlsx_table *t)
         while ((r = qala_xlsx__sheet_next(t->sheet)) > 0) {
             long row = qala_xlsx__sheet_row(t->sheet);
             const char *first = first_text(t->sheet, NULL);
-            if (t->skip_rows >= 0 ? row <= t->skip_rows : filled_cells(t->sheet) < 2) {
+            size_t col = 0;
+            first_text(t->sheet, &col);
+            if (t->skip_rows >= 0 ? row <= t->skip_rows : filled_cells(t->sheet) < 2 && col == 0) {
                 if ((st = note(t, row, t->skip_rows >= 0 ? "skipped (--skip-rows)" : "title", first)) != QALA_OK)
                     return st;
                 continue;
