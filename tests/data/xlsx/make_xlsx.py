@@ -4,7 +4,9 @@
 Usage: make_xlsx.py OUTDIR [SHARED_DATA_DIR]
 
 Writes, with the standard library's zipfile (no opaque binaries in the repository):
-  OUTDIR/seeds/*.xlsx   small valid workbooks: the seed corpus of tests/fuzz/fuzz_xlsx
+  OUTDIR/seeds/*.xlsx   small valid workbooks (the CLI cases use official.xlsx)
+  OUTDIR/fuzz/*         the seeds with an option byte in front: the seed corpus of
+                        tests/fuzz/fuzz_xlsx.c
   OUTDIR/bad/*          broken or hostile workbooks for tests/data/bad/run.sh, each with
                         NAME.expected (the exact messages of `qala import`) and, where
                         needed, NAME.args
@@ -216,12 +218,31 @@ def bns(out, shared):
          [('Население', sheet(table, merges=['A1:D1', 'A4:A5', 'B4:D4']))])
 
 
+def fuzz_seeds(seeds, out):
+    """The seeds with option bytes in front (tests/fuzz/fuzz_xlsx.c): 1 header row,
+    2 header rows with a fixed indicator, the second sheet."""
+    os.makedirs(out, exist_ok=True)
+    for name in sorted(os.listdir(seeds)):
+        with open(os.path.join(seeds, name), 'rb') as f:
+            data = f.read()
+        # the same parts stored uncompressed, so that mutations reach the XML
+        stored = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(stored, 'w', zipfile.ZIP_STORED) as dst:
+            for info in src.infolist():
+                dst.writestr(info.filename, src.read(info.filename))
+        for opt in (0x01, 0x22, 0x11):
+            for kind, body in (('deflated', data), ('stored', stored.getvalue())):
+                with open(os.path.join(out, f'{name}.{kind}.{opt:02x}'), 'wb') as f:
+                    f.write(bytes([opt]) + body)
+
+
 def main():
     out = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'shared', 'data')
     seeds(os.path.join(out, 'seeds'))
     bad(os.path.join(out, 'bad'))
     bns(os.path.join(out, 'bns'), shared)
+    fuzz_seeds(os.path.join(out, 'seeds'), os.path.join(out, 'fuzz'))
 
 
 if __name__ == '__main__':
