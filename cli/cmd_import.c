@@ -37,6 +37,23 @@ static void on_preview(void *ctx, const char *line)
     fprintf((FILE *)ctx, "%s\n", line);
 }
 
+/* An XLSX workbook by its name or zip signature: --dry-run previews those (the library
+ * can preview CSV files too; the CSV dry-run output is kept as it was). */
+static int looks_like_xlsx(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 5 && (strcmp(path + n - 5, ".xlsx") == 0 || strcmp(path + n - 5, ".XLSX") == 0 ||
+                  strcmp(path + n - 5, ".xlsm") == 0))
+        return 1;
+    unsigned char head[4] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return got == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+}
+
 /* A non-negative whole number option; -1 when absent. */
 static long parse_count(cli_ctx *ctx, const char *name, const char *value, long max)
 {
@@ -123,10 +140,6 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     }
     opt.header_rows = hr < 0 ? 0 : (unsigned)hr;
     opt.skip_rows = sr;
-    if (dry_run) {
-        opt.on_preview = on_preview;
-        opt.preview_ctx = ctx->out;
-    }
     if (parse_layout(layout, &opt.layout) < 0) {
         fprintf(ctx->err, "qala import: --layout '%s': expected long, wide-indicators or wide-periods\n", layout);
         return EXIT_USAGE;
@@ -180,6 +193,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
             opt.on_progress = on_progress;
             opt.progress_ctx = (void *)files[i];
         }
+        opt.on_preview = dry_run && looks_like_xlsx(files[i]) ? on_preview : NULL;
+        opt.preview_ctx = ctx->out;
         st = qala_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, &opt);
         if (st == QALA_EDATA) {
             errors = 1;
