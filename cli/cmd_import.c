@@ -1,7 +1,9 @@
-/* cli/cmd_import.c — `qala import FILE...`: validate every file, print the findings,
- * and store the observations only when no file has errors (or with --keep-valid, the
- * valid rows, writing the rejected ones with their reasons to a CSV file). SDMX-CSV
- * files are recognised by their header (or --sdmx) and read with their code mapping.
+/* cli/cmd_import.c — `qala import FILE...`: validate every file (CSV, SDMX-CSV, or a sheet
+ * of an XLSX workbook), print the findings, and store the observations only when no file
+ * has errors (or with --keep-valid, the valid rows, writing the rejected ones with their
+ * reasons to a CSV file). SDMX-CSV files are recognised by their header (or --sdmx) and
+ * read with their code mapping. --dry-run stores nothing and prints a preview of how each
+ * workbook's table is read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,42 @@ static void on_reject(void *ctx, long line, const char *const *fields, const siz
         cli_csv_field(r->f, fields[i], lengths[i]);
     }
     fputc('\n', r->f);
+}
+
+static void on_preview(void *ctx, const char *line)
+{
+    fprintf((FILE *)ctx, "%s\n", line);
+}
+
+/* An XLSX workbook by its name or zip signature: --dry-run previews those (the library
+ * can preview CSV files too; the CSV dry-run output is kept as it was). */
+static int looks_like_xlsx(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 5 && (strcmp(path + n - 5, ".xlsx") == 0 || strcmp(path + n - 5, ".XLSX") == 0 ||
+                  strcmp(path + n - 5, ".xlsm") == 0))
+        return 1;
+    unsigned char head[4] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return got == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+}
+
+/* A non-negative whole number option; -1 when absent. */
+static long parse_count(cli_ctx *ctx, const char *name, const char *value, long max)
+{
+    if (!value)
+        return -1;
+    char *end;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end || n < 0 || n > max) {
+        fprintf(ctx->err, "qala import: --%s '%s': expected a whole number from 0 to %ld\n", name, value, max);
+        return -2;
+    }
+    return n;
 }
 
 /* A progress bar on stderr (only when stderr is a terminal). */
@@ -132,12 +170,14 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
     const char *encoding = NULL, *delimiter = NULL, *layout = NULL, *map = NULL,
                *indicator = NULL, *period = NULL, *keep_valid = NULL, *rejects_path = NULL,
-               *dry_run = NULL, *sdmx = NULL, *sdmx_map = NULL;
+               *dry_run = NULL, *sdmx = NULL, *sdmx_map = NULL, *sheet = NULL,
+               *header_rows = NULL, *skip_rows = NULL;
     const cli_option options[] = {
         {"encoding", 1, &encoding}, {"delimiter", 1, &delimiter}, {"layout", 1, &layout},
         {"map", 1, &map}, {"indicator", 1, &indicator}, {"period", 1, &period},
         {"keep-valid", 0, &keep_valid}, {"rejects", 1, &rejects_path}, {"dry-run", 0, &dry_run},
         {"sdmx", 0, &sdmx}, {"sdmx-map", 1, &sdmx_map},
+        {"sheet", 1, &sheet}, {"header-rows", 1, &header_rows}, {"skip-rows", 1, &skip_rows},
         {NULL, 0, NULL}};
     const char *files[MAX_FILES];
     int nfiles, rc = cli_parse(ctx, argc, argv, options, files, MAX_FILES, &nfiles, "import");
@@ -152,6 +192,16 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
     opt.map = map;
     opt.indicator = indicator;
     opt.period = period;
+    opt.sheet = sheet;
+    long hr = parse_count(ctx, "header-rows", header_rows, 20), sr = parse_count(ctx, "skip-rows", skip_rows, 1048575);
+    if (hr == -2 || sr == -2)
+        return EXIT_USAGE;
+    if (hr == 0) {
+        fprintf(ctx->err, "qala import: --header-rows 0: a table needs at least one header row\n");
+        return EXIT_USAGE;
+    }
+    opt.header_rows = hr < 0 ? 0 : (unsigned)hr;
+    opt.skip_rows = sr;
     if (parse_layout(layout, &opt.layout) < 0) {
         fprintf(ctx->err, "qala import: --layout '%s': expected long, wide-indicators or wide-periods\n", layout);
         return EXIT_USAGE;
@@ -208,6 +258,8 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
             opt.on_progress = on_progress;
             opt.progress_ctx = (void *)files[i];
         }
+        opt.on_preview = dry_run && looks_like_xlsx(files[i]) ? on_preview : NULL;
+        opt.preview_ctx = ctx->out;
         if (sdmx || looks_sdmx(files[i]))
             st = qala_sdmx_import_file(ds[i], f, &stats[i], files[i], NULL, ctx->reg, ctx->fw, smap, &opt);
         else
@@ -257,10 +309,16 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
             free(packed);
         }
         for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
-            fprintf(ctx->out, "%s: %zu rows, %zu observations, %zu missing, %zu rejected rows (%s, '%s')",
+            fprintf(ctx->out, "%s: %zu rows, %zu observations, %zu missing, %zu rejected rows ",
                     files[i], stats[i].rows, stats[i].observations, stats[i].missing,
-                    stats[i].rejected_rows, stats[i].encoding,
-                    stats[i].delimiter == '\t' ? "tab" : (char[]){stats[i].delimiter, 0});
+                    stats[i].rejected_rows);
+            if (stats[i].sheet[0])
+                fprintf(ctx->out, "(XLSX, sheet \"%s\")", stats[i].sheet);
+            else if (!stats[i].encoding[0])
+                fprintf(ctx->out, "(not read)");
+            else
+                fprintf(ctx->out, "(%s, '%s')", stats[i].encoding,
+                        stats[i].delimiter == '\t' ? "tab" : (char[]){stats[i].delimiter, 0});
             if (store)
                 fprintf(ctx->out, ": %zu new, %zu revised, %zu unchanged\n", res[i].inserted,
                         res[i].revised, res[i].unchanged);

@@ -22,7 +22,7 @@ const cli_command cli_commands[] = {
     {"init", cmd_init, "create the database with the Kazakhstan registry and indicator framework",
      "[--force]",
      "  --force           replace the registry and framework of an existing database\n"},
-    {"import", cmd_import, "import statistics tables (CSV) with validation", "FILE...",
+    {"import", cmd_import, "import statistics tables (CSV, XLSX, SDMX-CSV) with validation", "FILE...",
      "  --encoding NAME   input encoding (default: detect UTF-8 or WINDOWS-1251)\n"
      "  --delimiter C     field delimiter: , ; or tab (default: detect)\n"
      "  --layout L        long | wide-indicators | wide-periods (default: detect)\n"
@@ -36,7 +36,11 @@ const cli_command cli_commands[] = {
      "  --sdmx            read the files as SDMX-CSV 1.0/2.0 (default: when the header starts\n"
      "                    with DATAFLOW or STRUCTURE)\n"
      "  --sdmx-map FILE   SDMX code lists to qala codes: dimension,sdmx_code,qala_code\n"
-     "                    (docs/data-format.md); --map indicator=COLUMN picks the indicator column\n"},
+     "                    (docs/data-format.md); --map indicator=COLUMN picks the indicator column\n"
+     "  --sheet S         XLSX: the sheet to read, by name or number (default: the first)\n"
+     "  --header-rows K   XLSX: the header takes K rows, joined into keys like 2022|total\n"
+     "  --skip-rows R     XLSX: R title rows above the header (default: detect)\n"
+     "                    (with --dry-run: a preview of how each table is read)\n"},
     {"units", cmd_units, "list territorial units", "[--group G] [--region R] [--kind K]",
      "  --group G         only members of group G (code, e.g. monocity)\n"
      "  --region R        only units in region R (code or name) at --at\n"

@@ -1,6 +1,6 @@
-/* src/import.c — statistics tables (CSV) into a dataset, with validation findings.
+/* src/import.c — statistics tables (CSV, XLSX) into a dataset, with validation findings.
  *
- * Place in the pipeline: file → io/csv (records) → here (layout, names, numbers, ranges,
+ * Place in the pipeline: file → io/records (CSV records, or an XLSX sheet's table) → here (layout, names, numbers, ranges,
  * duplicates) → dataset; the CLI then stores the dataset (store/) when it is clean.
  * Invariants: a row with any error adds nothing to the dataset (its tentative
  * observations are rolled back); every finding names file, line and CSV column.
@@ -8,12 +8,14 @@
  * keyed by the raw bytes) and numbers take the parser's fast path.
  */
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "io/csv.h"
+#include "io/records.h"
 #include "io/number.h"
 #include "qala/import.h"
 #include "qala/text.h"
@@ -41,6 +43,8 @@ typedef struct col_info {
     size_t fw_index;     /* indicator in the framework (wide by indicator) */
     uint32_t indicator;  /* its dataset id */
     qala_period period;  /* wide by period */
+    int own_indicator;   /* a combined key ("population|2022") names both */
+    int own_period;
 } col_info;
 
 /* A row rejected for repeating a key, with the index of its first message. */
@@ -84,7 +88,7 @@ typedef struct importer {
     qala_dataset *ds;
     qala_findings *findings;
     qala_import_stats *stats;
-    qala_csv *csv;
+    qala_records *src;
     const char *label;
     col_info *cols;
     size_t ncols;
@@ -107,7 +111,12 @@ typedef struct importer {
     qala_status fatal;      /* a finding that could not be stored */
     dup_line *dups;         /* rows with a duplicate observation, and the first reason */
     size_t ndups, cap_dups;
+    size_t nkeyed;          /* combined header keys naming a period and an indicator */
+    size_t previewed;       /* data rows described to on_preview */
 } importer;
+
+static void preview_header(importer *im);
+static void preview_row(importer *im, size_t from);
 
 /* Records a finding on the current line. The first error of a row marks the row failed
  * and keeps its message as the row's reason (a copy: the findings list may be capped). A
@@ -427,13 +436,13 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
 
 static const char *cell(importer *im, long col, size_t *len)
 {
-    const char *s = qala_csv__field(im->csv, (size_t)col, len);
+    const char *s = qala_records__field(im->src, (size_t)col, len);
     return trim(s, len);
 }
 
 static qala_status read_row(importer *im)
 {
-    size_t nfields = qala_csv__nfields(im->csv);
+    size_t nfields = qala_records__nfields(im->src);
     qala_status st = QALA_OK;
     if (nfields != im->ncols) {
         /* a lone empty field is an empty line of a one-column table: skip */
@@ -478,15 +487,17 @@ static qala_status read_row(importer *im)
     if (im->layout == QALA_LAYOUT_LONG) {
         if (!ok_ind || !ok_period)
             return QALA_OK;
-        s = qala_csv__field(im->csv, (size_t)im->role_col[ROLE_VALUE], &len);
+        s = qala_records__field(im->src, (size_t)im->role_col[ROLE_VALUE], &len);
         return add_value(im, unit, fw_index, indicator, period, s, len, im->role_col[ROLE_VALUE] + 1, flag);
     }
     for (size_t j = 0; j < im->ncols && st == QALA_OK; j++) {
         const col_info *c = &im->cols[j];
         if (!c->is_value)
             continue;
-        s = qala_csv__field(im->csv, j, &len);
-        if (im->layout == QALA_LAYOUT_WIDE_PERIODS) {
+        s = qala_records__field(im->src, j, &len);
+        if (c->own_indicator && c->own_period) {
+            st = add_value(im, unit, c->fw_index, c->indicator, c->period, s, len, (long)j + 1, flag);
+        } else if (im->layout == QALA_LAYOUT_WIDE_PERIODS) {
             if (ok_ind)
                 st = add_value(im, unit, fw_index, indicator, c->period, s, len, (long)j + 1, flag);
         } else if (ok_period) {
@@ -544,9 +555,128 @@ static qala_status apply_map(importer *im, char **folded)
     return QALA_OK;
 }
 
+/* "total", "всего", ...: the part of a combined key that adds nothing to the rest. */
+static qala_status is_total(const char *s, size_t len, int *yes)
+{
+    static const char *const totals[] = {"total", "all", "both sexes", "всего", "итого", "оба пола",
+                                         "барлығы", "барлыгы", "жиыны", "екі жыныс"};
+    char *folded = NULL;
+    *yes = 0;
+    qala_status st = qala_text_fold(&folded, s, len);
+    if (st != QALA_OK)
+        return st;
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0] && !*yes; i++)
+        *yes = strcmp(folded, totals[i]) == 0;
+    qala_free(folded);
+    return QALA_OK;
+}
+
+/* A header key of a multi-row header, "2022|total" or "population|2022": at most one
+ * period part, at most one indicator part, and parts that say "total". *usable is 0
+ * when another part is there (*other is its text), which makes the column ambiguous. */
+typedef struct key_parts {
+    int has_period, has_indicator, usable;
+    qala_period period;
+    size_t fw_index;
+    uint32_t indicator;
+    const char *other;
+    size_t other_len;
+} key_parts;
+
+static qala_status split_key(importer *im, const char *h, size_t len, key_parts *k)
+{
+    memset(k, 0, sizeof *k);
+    k->usable = 1;
+    for (size_t start = 0; start <= len;) {
+        const char *bar = memchr(h + start, '|', len - start);
+        size_t end = bar ? (size_t)(bar - h) : len, n = end - start;
+        const char *part = trim(h + start, &n);
+        qala_period p;
+        size_t fwi;
+        uint32_t id;
+        int ok = 0, total = 0;
+        qala_status st = n ? is_total(part, n, &total) : QALA_OK;
+        if (st != QALA_OK)
+            return st;
+        if (n && !k->has_period && qala_period_parse(&p, part, n) == QALA_OK) {
+            k->has_period = 1;
+            k->period = p;
+            ok = 1;
+        } else if (total) {
+            ok = 1;
+        } else if (n && !k->has_indicator) {
+            if ((st = resolve_indicator(im, part, n, 0, 0, &fwi, &id, &ok)) != QALA_OK)
+                return st;
+            if (ok) {
+                k->has_indicator = 1;
+                k->fw_index = fwi;
+                k->indicator = id;
+            }
+        }
+        if (!ok && n && k->usable) {
+            k->usable = 0;
+            k->other = part;
+            k->other_len = n;
+        }
+        start = end + 1;
+    }
+    return QALA_OK;
+}
+
+/* Classifies a combined key; counts it like the period or indicator column it reads as. */
+static qala_status classify_key(importer *im, int commit, col_info *c, long column, const char *h,
+                                size_t len, size_t *nperiods, size_t *nindicators)
+{
+    key_parts k;
+    qala_status st = split_key(im, h, len, &k);
+    if (st != QALA_OK)
+        return st;
+    int period_col = k.usable && k.has_period, indicator_col = k.usable && !k.has_period && k.has_indicator;
+    *nperiods += period_col;
+    *nindicators += indicator_col;
+    if (!commit) {
+        im->nkeyed += period_col && k.has_indicator;
+        return QALA_OK;
+    }
+    if (period_col && (k.period < im->opt->period_min || k.period > im->opt->period_max)) {
+        char text[12];
+        qala_period_format(text, k.period);
+        return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
+                       "period %s is outside the allowed range %d to %d", text,
+                       qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
+    }
+    if (period_col && k.has_indicator) {
+        c->is_value = c->own_period = c->own_indicator = 1;
+        c->period = k.period;
+        c->fw_index = k.fw_index;
+        c->indicator = k.indicator;
+    } else if (period_col && im->layout == QALA_LAYOUT_WIDE_PERIODS &&
+               (im->role_col[ROLE_INDICATOR] >= 0 || im->fixed_indicator_set)) {
+        c->is_value = 1;
+        c->period = k.period;
+    } else if (indicator_col && im->layout == QALA_LAYOUT_WIDE_INDICATORS) {
+        c->is_value = 1;
+        c->fw_index = k.fw_index;
+        c->indicator = k.indicator;
+    }
+    if (!c->is_value && !im->row_failed) {
+        if (!k.usable)
+            finding(im, QALA_SEVERITY_WARNING, column, "column-ignored",
+                    "column \"%.*s\" ignored: \"%.*s\" is not a period, an indicator of the framework or a total",
+                    (int)(len > 60 ? 60 : len), h, (int)(k.other_len > 40 ? 40 : k.other_len), k.other);
+        else
+            finding(im, QALA_SEVERITY_WARNING, column, "column-ignored",
+                    "column \"%.*s\" ignored: it names %s (give --indicator, or an indicator in the header)",
+                    (int)(len > 60 ? 60 : len), h, k.has_period ? "a period but no indicator" : "no period");
+    }
+    return QALA_OK;
+}
+
 static qala_status classify_value_columns(importer *im, int commit, size_t *nperiods, size_t *nindicators)
 {
     *nperiods = *nindicators = 0;
+    if (!commit)
+        im->nkeyed = 0;
     for (size_t j = 0; j < im->ncols; j++) {
         col_info *c = &im->cols[j];
         if (c->role != ROLE_NONE)
@@ -557,6 +687,12 @@ static qala_status classify_value_columns(importer *im, int commit, size_t *nper
         size_t fwi;
         uint32_t id;
         int ok;
+        if (memchr(h, '|', len)) {
+            qala_status st = classify_key(im, commit, c, (long)j + 1, h, len, nperiods, nindicators);
+            if (st != QALA_OK)
+                return st;
+            continue;
+        }
         int year_like = looks_like_year(h, len);
         if (len && (year_like || qala_period_parse(&p, h, len) == QALA_OK)) {
             (*nperiods)++;
@@ -602,7 +738,7 @@ static qala_status missing_role(importer *im, enum role r, const char *option)
 
 static qala_status read_header(importer *im)
 {
-    im->ncols = qala_csv__nfields(im->csv);
+    im->ncols = qala_records__nfields(im->src);
     im->cols = qala_mem__calloc(im->ncols, sizeof *im->cols);
     char **folded = qala_mem__calloc(im->ncols, sizeof *folded);
     qala_status st = QALA_OK;
@@ -658,12 +794,12 @@ static qala_status read_header(importer *im)
     }
     im->layout = im->opt->layout;
     size_t nperiods, nindicators;
+    if ((st = classify_value_columns(im, 0, &nperiods, &nindicators)) != QALA_OK)
+        goto done;
     if (im->layout == QALA_LAYOUT_AUTO) {
         if (im->role_col[ROLE_VALUE] >= 0) {
             im->layout = QALA_LAYOUT_LONG;
         } else {
-            if ((st = classify_value_columns(im, 0, &nperiods, &nindicators)) != QALA_OK)
-                goto done;
             im->layout = nperiods > nindicators ? QALA_LAYOUT_WIDE_PERIODS
                          : nindicators ? QALA_LAYOUT_WIDE_INDICATORS : QALA_LAYOUT_LONG;
         }
@@ -671,9 +807,11 @@ static qala_status read_header(importer *im)
     im->stats->layout = im->layout;
     if (im->role_col[ROLE_UNIT] < 0)
         missing_role(im, ROLE_UNIT, NULL);
-    if (im->layout != QALA_LAYOUT_WIDE_INDICATORS && im->role_col[ROLE_INDICATOR] < 0 && !im->fixed_indicator_set)
+    if (im->layout != QALA_LAYOUT_WIDE_INDICATORS && im->role_col[ROLE_INDICATOR] < 0 &&
+        !im->fixed_indicator_set && !im->nkeyed)
         missing_role(im, ROLE_INDICATOR, "--indicator CODE");
-    if (im->layout != QALA_LAYOUT_WIDE_PERIODS && im->role_col[ROLE_PERIOD] < 0 && !im->fixed_period_set)
+    if (im->layout != QALA_LAYOUT_WIDE_PERIODS && im->role_col[ROLE_PERIOD] < 0 && !im->fixed_period_set &&
+        !im->nkeyed)
         missing_role(im, ROLE_PERIOD, "--period YYYY");
     if (im->layout == QALA_LAYOUT_LONG && im->role_col[ROLE_VALUE] < 0)
         missing_role(im, ROLE_VALUE, NULL);
@@ -769,13 +907,13 @@ static void reject_row(importer *im)
     im->stats->rejected_rows++;
     if (!im->opt->on_reject)
         return;
-    size_t n = qala_csv__nfields(im->csv);
+    size_t n = qala_records__nfields(im->src);
     const char *fields[64];
     size_t lengths[64];
     if (n > 64)
         n = 64;
     for (size_t i = 0; i < n; i++)
-        fields[i] = qala_csv__field(im->csv, i, &lengths[i]);
+        fields[i] = qala_records__field(im->src, i, &lengths[i]);
     im->opt->on_reject(im->opt->reject_ctx, im->line, fields, lengths, n, im->reason);
 }
 
@@ -783,10 +921,10 @@ static qala_status read_all(importer *im)
 {
     size_t errors_before = qala_findings_errors(im->findings);
     qala_status st = QALA_OK;
-    int r = qala_csv__next(im->csv);
-    snprintf(im->stats->encoding, sizeof im->stats->encoding, "%s", qala_csv__encoding(im->csv));
-    im->stats->delimiter = qala_csv__delimiter(im->csv);
-    im->line = 1;
+    int r = qala_records__next(im->src);
+    snprintf(im->stats->encoding, sizeof im->stats->encoding, "%s", qala_records__encoding(im->src));
+    im->stats->delimiter = qala_records__delimiter(im->src);
+    im->line = qala_records__sheet(im->src) ? qala_records__line(im->src) : 1; /* XLSX: the Excel row */
     if (r == 0) {
         finding(im, QALA_SEVERITY_ERROR, 0, "empty-file", "empty file: expected a header row and data rows");
         return QALA_EDATA;
@@ -796,35 +934,37 @@ static qala_status read_all(importer *im)
         if (r != QALA_EPARSE && r != QALA_ELIMIT)
             return (qala_status)r;
         im->line = e->line;
-        finding(im, QALA_SEVERITY_ERROR, e->column, "csv-syntax", "%s", e->message);
+        finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
         return QALA_EDATA;
     }
     size_t next_progress = 0;
     if ((st = read_header(im)) != QALA_OK)
         return st;
+    if (im->opt->on_preview)
+        preview_header(im);
     if (im->row_failed)
         return QALA_EDATA;
-    while ((r = qala_csv__next(im->csv)) != 0) {
+    while ((r = qala_records__next(im->src)) != 0) {
         if (r < 0) {
             const qala_error *e = qala_error_last();
             if (r != QALA_EPARSE && r != QALA_ELIMIT)
                 return (qala_status)r;
             im->line = e->line;
             im->row_failed = 0;
-            finding(im, QALA_SEVERITY_ERROR, e->column, "csv-syntax", "%s", e->message);
+            finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
             im->stats->rows++;
             im->stats->rejected_rows++;
             if (im->opt->on_reject)
                 im->opt->on_reject(im->opt->reject_ctx, im->line, NULL, NULL, 0, im->reason);
             continue;
         }
-        im->line = qala_csv__line(im->csv);
+        im->line = qala_records__line(im->src);
         im->row_failed = 0;
         im->reason[0] = '\0';
         if ((++im->stats->rows & 0xffff) == 0 && im->opt->on_progress) {
-            size_t done = qala_csv__bytes_read(im->csv);
+            size_t done = qala_records__bytes_read(im->src);
             if (done >= next_progress) {
-                im->opt->on_progress(im->opt->progress_ctx, done, qala_csv__bytes_total(im->csv));
+                im->opt->on_progress(im->opt->progress_ctx, done, qala_records__bytes_total(im->src));
                 next_progress = done + ((size_t)4 << 20);
             }
         }
@@ -832,6 +972,10 @@ static qala_status read_all(importer *im)
         size_t obs_before = im->stats->observations;
         if ((st = read_row(im)) != QALA_OK)
             return st;
+        if (im->opt->on_preview && im->previewed < im->opt->preview_rows && im->role_col[ROLE_UNIT] >= 0) {
+            im->previewed++;
+            preview_row(im, size_before);
+        }
         if (im->row_failed) {
             qala_dataset_truncate(im->ds, size_before);
             im->stats->observations = obs_before;
@@ -839,8 +983,8 @@ static qala_status read_all(importer *im)
         }
     }
     if (im->opt->on_progress)
-        im->opt->on_progress(im->opt->progress_ctx, qala_csv__bytes_total(im->csv),
-                             qala_csv__bytes_total(im->csv));
+        im->opt->on_progress(im->opt->progress_ctx, qala_records__bytes_total(im->src),
+                             qala_records__bytes_total(im->src));
     if (im->stats->rows == 0)
         finding(im, QALA_SEVERITY_WARNING, 0, "no-data", "the file has a header but no data rows");
     if ((st = qala_dataset_sort(im->ds)) != QALA_OK)
@@ -856,7 +1000,125 @@ static qala_status run(importer *im)
     return im->fatal != QALA_OK && (st == QALA_OK || st == QALA_EDATA) ? im->fatal : st;
 }
 
-static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *findings,
+/* ---- the preview (qala import --dry-run) -------------------------------------------- */
+
+__attribute__((format(printf, 2, 3)))
+static void preview(importer *im, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    im->opt->on_preview(im->opt->preview_ctx, line);
+}
+
+/* "C" for an XLSX column, "3" for a CSV one (1-based j + 1). */
+static const char *column_name(const importer *im, size_t j, char *buf)
+{
+    if (!qala_records__sheet(im->src)) {
+        snprintf(buf, 24, "%zu", j + 1);
+        return buf;
+    }
+    char rev[4];
+    size_t n = 0, c = j + 1;
+    while (c && n < 3) {
+        rev[n++] = (char)('A' + (c - 1) % 26);
+        c = (c - 1) / 26;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = rev[n - 1 - i];
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *const layout_names[] = {"auto", "long", "wide by indicator", "wide by period"};
+
+static void preview_header(importer *im)
+{
+    const char *sheet = qala_records__sheet(im->src);
+    if (sheet) {
+        long first, last;
+        qala_records__header_rows(im->src, &first, &last);
+        preview(im, "%s: sheet \"%s\" (number %zu); header: row%s %ld%s%.0ld", im->label, sheet,
+                qala_records__sheet_number(im->src), first == last ? "" : "s", first,
+                first == last ? "" : "-", first == last ? 0 : last);
+    } else {
+        preview(im, "%s: %s, delimiter '%c'", im->label, qala_records__encoding(im->src),
+                qala_records__delimiter(im->src));
+    }
+    preview(im, "layout: %s", layout_names[im->layout]);
+    for (size_t j = 0; j < im->ncols; j++) {
+        const col_info *c = &im->cols[j];
+        char name[24], what[160], period[12];
+        size_t len;
+        const char *h = cell(im, (long)j, &len);
+        if (c->role != ROLE_NONE) {
+            snprintf(what, sizeof what, "%s", role_names[c->role]);
+        } else if (c->is_value) {
+            int has_period = c->own_period || im->layout == QALA_LAYOUT_WIDE_PERIODS;
+            int has_ind = c->own_indicator || im->layout == QALA_LAYOUT_WIDE_INDICATORS;
+            if (has_period)
+                qala_period_format(period, c->period);
+            snprintf(what, sizeof what, "values%s%s%s%s", has_ind ? " of " : "",
+                     has_ind ? qala_framework_get(im->fw, c->fw_index)->code : "", has_period ? " for " : "",
+                     has_period ? period : "");
+        } else {
+            snprintf(what, sizeof what, "ignored");
+        }
+        preview(im, "  column %s \"%.*s\": %s", column_name(im, j, name), (int)(len > 80 ? 80 : len), h, what);
+    }
+}
+
+/* The observations the row just read added (dataset rows from `from`), or its reason. */
+static void preview_row(importer *im, size_t from)
+{
+    size_t len;
+    const char *u = qala_records__field(im->src, (size_t)im->role_col[ROLE_UNIT], &len);
+    unsigned level = qala_records__level(im->src);
+    char text[900], lvl[24] = "";
+    if (level)
+        snprintf(lvl, sizeof lvl, " (level %u)", level);
+    size_t tl = len;
+    const char *t = trim(u, &tl);
+    int o = snprintf(text, sizeof text, "  row %ld: \"%.*s\"%s", im->line, (int)(tl > 60 ? 60 : tl), t, lvl);
+    const qala_dataset *ds = im->ds;
+    size_t n = qala_dataset_size(ds);
+    if (im->row_failed) {
+        snprintf(text + o, sizeof text - (size_t)o, ": rejected: %s", im->reason);
+    } else if (n == from) {
+        snprintf(text + o, sizeof text - (size_t)o, ": no values");
+    } else {
+        o += snprintf(text + o, sizeof text - (size_t)o, " -> %s:",
+                      qala_dataset_unit_code(ds, qala_dataset_units(ds)[from]));
+        for (size_t i = from; i < n && o < (int)sizeof text - 100; i++) {
+            char period[12];
+            qala_period_format(period, qala_dataset_periods(ds)[i]);
+            o += snprintf(text + o, sizeof text - (size_t)o, "%s %s %s = %.15g", i == from ? "" : ";",
+                          qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[i]), period,
+                          qala_dataset_values(ds)[i]);
+        }
+        if (o >= (int)sizeof text - 100)
+            snprintf(text + o, sizeof text - (size_t)o, "; ...");
+    }
+    preview(im, "%s", text);
+}
+
+static void preview_notes(importer *im)
+{
+    size_t skipped = qala_records__skipped(im->src), n = qala_records__nnotes(im->src);
+    if (!skipped)
+        return;
+    preview(im, "skipped rows: %zu", skipped);
+    for (size_t i = 0; i < n; i++)
+        preview(im, "  %s", qala_records__note(im->src, i));
+    if (skipped > n)
+        preview(im, "  ... and %zu more", skipped - n);
+}
+
+/* ---- entry points ---------------------------------------------------------------------- */
+
+static qala_status import_with(qala_records *src, qala_dataset *ds, qala_findings *findings,
                                qala_import_stats *stats, const char *label,
                                const qala_registry *reg, const qala_framework *fw,
                                const qala_import_options *options)
@@ -868,11 +1130,15 @@ static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *f
     im.ds = ds;
     im.findings = findings;
     im.stats = stats;
-    im.csv = csv;
+    im.src = src;
     im.label = label;
+    const char *sheet = qala_records__sheet(src);
+    snprintf(stats->sheet, sizeof stats->sheet, "%s", sheet ? sheet : "");
     qala_strmap__init(&im.units.map);
     qala_strmap__init(&im.indicators.map);
     qala_status st = run(&im);
+    if (options->on_preview && (st == QALA_OK || st == QALA_EDATA))
+        preview_notes(&im);
     qala_strmap__free(&im.units.map);
     qala_strmap__free(&im.indicators.map);
     for (size_t i = 0; i < im.nmessages; i++)
@@ -883,14 +1149,40 @@ static qala_status import_with(qala_csv *csv, qala_dataset *ds, qala_findings *f
     return st;
 }
 
-static const qala_import_options default_options = QALA_IMPORT_OPTIONS_INIT;
-
-static qala_csv_options csv_options(const qala_import_options *o)
+/* The options of a caller built against version 1 end at progress_ctx. */
+static qala_import_options upgrade_options(const qala_import_options *o)
 {
-    qala_csv_options c = {0};
-    c.delimiter = o->delimiter;
-    c.encoding = o->encoding;
-    return c;
+    qala_import_options u = QALA_IMPORT_OPTIONS_INIT;
+    if (o && o->version >= 2)
+        u = *o;
+    else if (o)
+        memcpy(&u, o, offsetof(qala_import_options, sheet));
+    if (!u.preview_rows)
+        u.preview_rows = 5;
+    return u;
+}
+
+static qala_records_options records_options(const qala_import_options *o)
+{
+    qala_records_options r = QALA_RECORDS_OPTIONS_INIT;
+    r.csv.delimiter = o->delimiter;
+    r.csv.encoding = o->encoding;
+    r.sheet = o->sheet;
+    r.skip_rows = o->skip_rows;
+    r.header_rows = o->header_rows;
+    return r;
+}
+
+/* A workbook that cannot be read (not a zip, bad XML, no such sheet, a limit reached)
+ * is a finding about the file, as a CSV syntax error is. */
+static qala_status open_failed(qala_findings *findings, const char *label, qala_status st)
+{
+    if (st != QALA_EPARSE && st != QALA_ELIMIT && st != QALA_ENOTFOUND)
+        return st;
+    const qala_error *e = qala_error_last();
+    qala_status fs = qala_findings_add(findings, QALA_SEVERITY_ERROR, label, e->line, e->column, "xlsx",
+                                       "%s", e->message);
+    return fs != QALA_OK ? fs : QALA_EDATA;
 }
 
 qala_status qala_import_file(qala_dataset *ds, qala_findings *findings, qala_import_stats *stats,
@@ -901,17 +1193,16 @@ qala_status qala_import_file(qala_dataset *ds, qala_findings *findings, qala_imp
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-    if (!options)
-        options = &default_options;
+    qala_import_options opt = upgrade_options(options);
     if (!label)
         label = path;
-    qala_csv_options co = csv_options(options);
-    qala_csv *csv;
-    qala_status st = qala_csv__open_file(&csv, path, label, &co);
+    qala_records_options ro = records_options(&opt);
+    qala_records *src;
+    qala_status st = qala_records__open_file(&src, path, label, &ro);
     if (st != QALA_OK)
-        return st;
-    st = import_with(csv, ds, findings, stats, label, reg, fw, options);
-    qala_csv__close(csv);
+        return open_failed(findings, label, st);
+    st = import_with(src, ds, findings, stats, label, reg, fw, &opt);
+    qala_records__close(src);
     return st;
 }
 
@@ -924,16 +1215,15 @@ qala_status qala_import_buffer(qala_dataset *ds, qala_findings *findings,
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-    if (!options)
-        options = &default_options;
+    qala_import_options opt = upgrade_options(options);
     if (!label)
         label = "<buffer>";
-    qala_csv_options co = csv_options(options);
-    qala_csv *csv;
-    qala_status st = qala_csv__open_buffer(&csv, data, len, label, &co);
+    qala_records_options ro = records_options(&opt);
+    qala_records *src;
+    qala_status st = qala_records__open_buffer(&src, data, len, label, &ro);
     if (st != QALA_OK)
-        return st;
-    st = import_with(csv, ds, findings, stats, label, reg, fw, options);
-    qala_csv__close(csv);
+        return open_failed(findings, label, st);
+    st = import_with(src, ds, findings, stats, label, reg, fw, &opt);
+    qala_records__close(src);
     return st;
 }

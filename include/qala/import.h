@@ -1,4 +1,4 @@
-/* qala/import.h — reading statistics tables (CSV) into a dataset, with validation.
+/* qala/import.h — reading statistics tables (CSV, XLSX) into a dataset, with validation.
  *
  * Accepts the long layout (unit, indicator, period, value[, flag]) and two wide ones
  * (a column per indicator; a column per period), detects the delimiter (, ; tab), the
@@ -6,6 +6,12 @@
  * numbers as official tables write them (thousands separators, decimal comma,
  * missing-value markers, footnote marks). Units and indicators are resolved by code,
  * name or alias through the registry and the framework.
+ *
+ * XLSX workbooks (recognised by their zip signature or a .xlsx name) are read a sheet at
+ * a time as official tables are laid out: a title block above the header, a header over
+ * several rows (its cells joined into keys such as "2022|total"), unit names with
+ * indentation, notes under the table (docs/data-format.md). Their findings name the
+ * Excel row as the line and the column number (A = 1) as the column.
  *
  * Every problem becomes a finding (file, line, column = 1-based CSV column, rule,
  * message). Rows with errors are not added to the dataset; the caller decides whether a
@@ -43,6 +49,12 @@ typedef void (*qala_reject_fn)(void *ctx, long line, const char *const *fields,
  * far and the file's size (0 when unknown). */
 typedef void (*qala_progress_fn)(void *ctx, size_t done, size_t total);
 
+/* Called with each line of the preview of how a table is read (options.on_preview): the
+ * sheet, the rows taken as title and header, each column's key and what it becomes, the
+ * first data rows as unit x period x value, and every skipped row with the reason. One
+ * line of text without a newline, valid during the call. */
+typedef void (*qala_preview_fn)(void *ctx, const char *line);
+
 typedef struct qala_import_options {
     unsigned version;        /* QALA_IMPORT_OPTIONS_VERSION */
     qala_layout layout;
@@ -57,11 +69,19 @@ typedef struct qala_import_options {
     void *reject_ctx;
     qala_progress_fn on_progress;
     void *progress_ctx;
+    /* since version 2: XLSX workbooks */
+    const char *sheet;       /* sheet name or 1-based number; NULL: the first sheet */
+    long skip_rows;          /* rows above the header; -1: detect the title block */
+    unsigned header_rows;    /* rows of the header (0: 1), joined into keys "2022|total" */
+    qala_preview_fn on_preview; /* NULL: no preview */
+    void *preview_ctx;
+    size_t preview_rows;     /* data rows shown in the preview (0: 5) */
 } qala_import_options;
 
-#define QALA_IMPORT_OPTIONS_VERSION 1
+#define QALA_IMPORT_OPTIONS_VERSION 2
 #define QALA_IMPORT_OPTIONS_INIT \
-    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210099, NULL, NULL, NULL, NULL}
+    {QALA_IMPORT_OPTIONS_VERSION, QALA_LAYOUT_AUTO, NULL, 0, NULL, NULL, NULL, 190000, 210099, NULL, NULL, \
+     NULL, NULL, NULL, -1, 0, NULL, NULL, 0}
 
 typedef struct qala_import_stats {
     size_t rows;          /* data rows read */
@@ -71,11 +91,14 @@ typedef struct qala_import_stats {
     char encoding[32];    /* "UTF-8", "UTF-8 (BOM)", "WINDOWS-1251", ... */
     char delimiter;
     qala_layout layout;
+    char sheet[128];      /* XLSX: the sheet read ("" for CSV) */
 } qala_import_stats;
 
 /* Reads path into ds. QALA_OK: no errors (warnings may be there). QALA_EDATA: errors in
- * findings; ds holds the valid rows. QALA_EIO when the file can't be read,
- * QALA_ENOMEM. `label` names the file in findings (NULL: path). */
+ * findings; ds holds the valid rows — a workbook that cannot be read (not a zip, no
+ * such sheet, bad XML, a zip bomb, a size limit) is such an error, with rule "xlsx".
+ * QALA_EIO when the file can't be read, QALA_EINVAL for a bad option (--sheet for a
+ * CSV file), QALA_ENOMEM. `label` names the file in findings (NULL: path). */
 qala_status qala_import_file(qala_dataset *ds, qala_findings *findings, qala_import_stats *stats,
                              const char *path, const char *label, const qala_registry *reg,
                              const qala_framework *fw, const qala_import_options *options);

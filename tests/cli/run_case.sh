@@ -4,6 +4,7 @@
 #   # comment               what the case checks
 #   setup: ARGS             a qala command run first in the case's folder (must exit 0)
 #   args: ARGS              the command under test (shell words; $SHARED = ../shared)
+#                           ($QALA_SOURCE is the repository, for generators)
 #   shell: COMMAND          instead of args: a shell command line ($QALA is the binary)
 #   exit: N                 the expected exit status
 #   --- file NAME           the following lines are written to NAME (in the case folder)
@@ -15,6 +16,7 @@ qala=$1
 case_file=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
 export SHARED="$here/../shared"
+export QALA_SOURCE="$here"   # the repository, for generators such as tests/data/xlsx/make_xlsx.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

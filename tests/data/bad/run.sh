@@ -59,5 +59,14 @@ done
 for f in "$gen"/*.csv; do
   check "$gen" "$(basename "$f")"
 done
+# XLSX workbooks, written with their expected messages by tests/data/xlsx/make_xlsx.py
+if /usr/bin/python3 "$here/../xlsx/make_xlsx.py" "$work/xlsx" > /dev/null; then
+  for f in "$work/xlsx/bad"/*; do
+    case $f in *.expected|*.args) continue ;; esac
+    check "$work/xlsx/bad" "$(basename "$f")"
+  done
+else
+  echo "FAIL tests/data/xlsx/make_xlsx.py"; fail=$((fail + 1))
+fi
 echo "bad-input: $pass passed, $fail failed"
 [ $fail -eq 0 ]
