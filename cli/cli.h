@@ -170,6 +170,8 @@ int cmd_categories(cli_ctx *ctx, int argc, char **argv);
 int cmd_index(cli_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(cli_ctx *ctx, int argc, char **argv);
+int cmd_token(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

@@ -164,6 +164,21 @@ const cli_command cli_commands[] = {
      "  --seed S          k-means: seed of the mt19937 generator (default 1)\n"
      "  --restarts R      k-means: runs from new seeds, the lowest WCSS kept (default 10)\n"
      "  --format csv|json the unit table (csv); everything, with the cross-table and ARI (json)\n"},
+    {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP (read-only; writes need a token)",
+     "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] [--timeout S] [--threads N] [--access-log FILE]",
+     "  --listen HOST:PORT  the address (default 127.0.0.1:8080; port 0: any free port)\n"
+     "  --web DIR         serve the front end from DIR (default: a small embedded page)\n"
+     "  --max-body BYTES  largest request body, e.g. 16M (default); larger: 413\n"
+     "  --timeout S       seconds a connection may stay idle or take to send a request\n"
+     "                    (default 30); also the grace time of the shutdown\n"
+     "  --threads N       worker threads (default 4)\n"
+     "  --access-log FILE one line per request, appended (default: standard error)\n"},
+    {"token", cmd_token, "create, list or revoke the bearer tokens that allow the server's writes",
+     "create [--name N] | list | revoke ID|NAME",
+     "  create            print a new random token (shown once; only its SHA-256 is kept)\n"
+     "  --name N          a name for the token (default: token)\n"
+     "  list              the tokens: id, name, hint (start of the hash), created, revoked\n"
+     "  revoke ID|NAME    the token stops working at once\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

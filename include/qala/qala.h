@@ -27,6 +27,7 @@
 #include "qala/rank.h"
 #include "qala/registry.h"
 #include "qala/sensitivity.h"
+#include "qala/server.h"
 #include "qala/store.h"
 #include "qala/targets.h"
 #include "qala/text.h"
