@@ -172,6 +172,8 @@ int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cmd_token(cli_ctx *ctx, int argc, char **argv);
+/* qala export --format xlsx (cmd_export_xlsx.c). */
+int cli_export_xlsx(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

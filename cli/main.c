@@ -47,7 +47,12 @@ const cli_command cli_commands[] = {
      "  --unit U          only unit U (code or name); repeatable as U1,U2\n"
      "  --indicator I     only indicator I (code); repeatable as I1,I2\n"
      "  --from P, --to P  period range (YYYY, YYYY-Qn, YYYY-MM)\n"
-     "  --as-of DATE      values as they were known on DATE (revision history)\n"},
+     "  --as-of DATE      values as they were known on DATE (revision history)\n"
+     "  --format xlsx     a workbook: the scoreboard filled by zone, its thresholds, the index\n"
+     "                    and the observations with flags (needs --out FILE)\n"
+     "  --out FILE        with --format xlsx: the workbook to write\n"
+     "  --period P        with --format xlsx: the period of the scoreboard and the index\n"
+     "  --spec NAME       with --format xlsx: the index spec (default city-development)\n"},
     {"thresholds", cmd_thresholds, "list the threshold sets with each threshold's provenance, or keep a new set",
      "[--set S] [--indicator I] | --load FILE...",
      "  --set S           only thresholds of set S\n"

@@ -34,4 +34,5 @@
 #include "qala/threshold.h"
 #include "qala/treat.h"
 #include "qala/trends.h"
+#include "qala/xlsx_export.h"
 #endif
