@@ -220,7 +220,7 @@ int srv_api_monitor(srv_ctx *c, srv_reply *r)
                             (json_int_t)counts[0], "normal", (json_int_t)counts[1], "warning", (json_int_t)counts[2],
                             "crisis", (json_int_t)counts[3]);
         add_legend(&v, r->json, rows, n);
-        json_object_set_new(r->json, "cells", cells);
+        json_object_set_new(r->json, "rows", cells);
         qala_mem__free(rows);
         if (!rows)
             srv_error(r, 500, "out of memory");

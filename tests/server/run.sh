@@ -60,9 +60,9 @@ shape "len(j['observations']) == 5 and j['total'] > 1000 and j['offset'] == 10"
 expect 200 /api/batches
 shape "len(j['batches']) == 10 and len(j['batches'][0]['sha256']) == 64"
 expect 200 /api/monitor
-shape "j['period'] == '2022' and j['counts']['crisis'] + j['counts']['warning'] > 0 and {c['zone'] for c in j['cells']} <= {'no_data', 'normal', 'warning', 'crisis'} and len(j['thresholds']) > 0"
+shape "j['period'] == '2022' and j['counts']['crisis'] + j['counts']['warning'] > 0 and {c['zone'] for c in j['rows']} <= {'no_data', 'normal', 'warning', 'crisis'} and len(j['thresholds']) > 0"
 expect 200 "/api/monitor?kind=region&domain=labour"
-shape "all(c['indicator'] in [t['indicator'] for t in j['thresholds']] for c in j['cells']) and all(u['kind'] == 'region' for u in j['units'])"
+shape "all(c['indicator'] in [t['indicator'] for t in j['thresholds']] for c in j['rows']) and all(u['kind'] == 'region' for u in j['units'])"
 expect 200 /api/alerts
 shape "j['count'] == len(j['alerts']) > 0 and all(a['zone'] in ('warning', 'crisis') for a in j['alerts']) and [a['zone'] for a in j['alerts']] == sorted([a['zone'] for a in j['alerts']])"
 expect 200 "/api/alerts?all=1"
