@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,12 +191,24 @@ static double ms_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-static enum MHD_Result send_bytes(srv_request *req, unsigned status, const char *body, size_t len,
-                                  const char *type, const char *allow)
+static void free_body(void *p)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!resp)
+    qala_mem__free(p);
+}
+
+/* Queues the answer. With `owned`, body is a qala_mem__ buffer that the response takes
+ * over (no copy: the cached answers); else it is copied. */
+static enum MHD_Result send_any(srv_request *req, unsigned status, const char *body, size_t len,
+                                const char *type, const char *allow, int owned)
+{
+    struct MHD_Response *resp =
+        owned ? MHD_create_response_from_buffer_with_free_callback(len, (void *)body, free_body)
+              : MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        if (owned)
+            qala_mem__free((void *)body);
         return MHD_NO;
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
@@ -209,6 +222,12 @@ static enum MHD_Result send_bytes(srv_request *req, unsigned status, const char 
     req->status = status;
     req->bytes = strcasecmp(req->method, "HEAD") == 0 ? 0 : len;
     return ret;
+}
+
+static enum MHD_Result send_bytes(srv_request *req, unsigned status, const char *body, size_t len,
+                                  const char *type, const char *allow)
+{
+    return send_any(req, status, body, len, type, allow, 0);
 }
 
 static enum MHD_Result send_reply(srv_request *req, srv_reply *r)
@@ -390,10 +409,8 @@ static enum MHD_Result last_call(srv_request *req, const route *rt)
         const char *type;
         char *hit = key.st == QALA_OK ? srv_cache_get(s, key.b.data, &len, &type) : NULL;
         if (hit) {
-            enum MHD_Result ret = send_bytes(req, 200, hit, len, type, NULL);
-            qala_mem__free(hit);
             qala_buf__free(&key.b);
-            return ret;
+            return send_any(req, 200, hit, len, type, NULL, 1);
         }
     }
     srv_model *m = model_take(s);
@@ -528,6 +545,21 @@ static qala_status parse_listen(const char *text, struct sockaddr_in *addr)
     return QALA_OK;
 }
 
+/* Answers are written in one go: without TCP_NODELAY a keep-alive client waits for the
+ * delayed ACK (about 40 ms) between requests. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)socket_context;
+    if (code != MHD_CONNECTION_NOTIFY_STARTED)
+        return;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int one = 1;
+    if (ci)
+        setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 static void quiet_logger(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -630,6 +662,7 @@ qala_status qala_server_start(qala_server **out, const qala_server_options *opt)
                                  MHD_OPTION_CONNECTION_TIMEOUT, s->timeout,
                                  MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                 MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                                  MHD_OPTION_EXTERNAL_LOGGER, quiet_logger, NULL,
                                  MHD_OPTION_END);
     if (!s->daemon) {
