@@ -466,14 +466,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             req->too_large = 1;
             qala_mem__free(req->body);
             req->body = NULL;
-            req->len = 0;
+            req->len = req->cap = 0;
             return MHD_YES;
         }
-        char *p = qala_mem__realloc(req->body, req->len + n + 1);
-        if (!p)
+        if (qala_mem__grow((void **)&req->body, &req->cap, req->len + n + 1, 1) != QALA_OK)
             return MHD_NO;
-        memcpy(p + req->len, upload_data, n);
-        req->body = p;
+        memcpy(req->body + req->len, upload_data, n);
         req->len += n;
         req->body[req->len] = '\0';
         return MHD_YES;

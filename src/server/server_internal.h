@@ -82,7 +82,7 @@ typedef struct srv_request {
     const char *method;
     const char *path;
     char *body;               /* the request body (POST), NUL-terminated */
-    size_t len;
+    size_t len, cap;
     int too_large;            /* the body went past max_body: answered 413 */
     int answered;
     struct timespec t0;
