@@ -183,6 +183,10 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv);
 /* Reads an SDMX code mapping file (--sdmx-map), printing its findings; *out NULL when
  * path is NULL. Returns an exit code (cmd_import.c; used by export too). */
 int cli_load_sdmx_map(cli_ctx *ctx, const char *command, const char *path, qala_sdmx_map **out);
+int cmd_serve(cli_ctx *ctx, int argc, char **argv);
+int cmd_token(cli_ctx *ctx, int argc, char **argv);
+/* qala export --format xlsx (cmd_export_xlsx.c). */
+int cli_export_xlsx(cli_ctx *ctx, int argc, char **argv);
 
 /* ---- the composite index (cmd_index.c; used by cmd_index_show.c and cmd_diagnose.c) ---- */
 typedef struct cli_index {

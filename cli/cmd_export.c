@@ -81,6 +81,10 @@ static size_t split(char *s, const char **out, size_t max)
 
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
+    for (int i = 0; i < argc; i++) /* a workbook: cmd_export_xlsx.c */
+        if (strcmp(argv[i], "--format=xlsx") == 0 || (strcmp(argv[i], "--format") == 0 && i + 1 < argc &&
+                                                      strcmp(argv[i + 1], "xlsx") == 0))
+            return cli_export_xlsx(ctx, argc, argv);
     const char *units = NULL, *indicators = NULL, *from = NULL, *to = NULL, *as_of = NULL;
     const char *sdmx_version = NULL, *dataflow = NULL, *sdmx_map = NULL;
     const cli_option options[] = {{"unit", 1, &units}, {"indicator", 1, &indicators}, {"from", 1, &from},

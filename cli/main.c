@@ -60,7 +60,12 @@ const cli_command cli_commands[] = {
      "  --sdmx-version 1|2  SDMX-CSV 1.0 (DATAFLOW column, the default) or 2.0 (STRUCTURE,\n"
      "                    STRUCTURE_ID, ACTION)\n"
      "  --dataflow AGENCY:ID(VERSION)  the dataflow named in every row (default QALA:DF_QALA(1.0))\n"
-     "  --sdmx-map FILE   write the SDMX codes of this mapping instead of qala's codes\n"},
+     "  --sdmx-map FILE   write the SDMX codes of this mapping instead of qala's codes\n"
+     "  --format xlsx     a workbook: the scoreboard filled by zone, its thresholds, the index\n"
+     "                    and the observations with flags (needs --out FILE)\n"
+     "  --out FILE        with --format xlsx: the workbook to write\n"
+     "  --period P        with --format xlsx: the period of the scoreboard and the index\n"
+     "  --spec NAME       with --format xlsx: the index spec (default city-development)\n"},
     {"thresholds", cmd_thresholds, "list the threshold sets with each threshold's provenance, or keep a new set",
      "[--set S] [--indicator I] | --load FILE...",
      "  --set S           only thresholds of set S\n"
@@ -231,6 +236,21 @@ const cli_command cli_commands[] = {
      "  --missing-share F an indicator is expected when this share of peers has it (default 0.75)\n"
      "  --format csv|json every finding with its statistic; json adds the Benford tests and counts\n"
      "  Exit status 1 when an error is found (warnings alone: 0).\n"},
+    {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP (read-only; writes need a token)",
+     "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] [--timeout S] [--threads N] [--access-log FILE]",
+     "  --listen HOST:PORT  the address (default 127.0.0.1:8080; port 0: any free port)\n"
+     "  --web DIR         serve the front end from DIR (default: a small embedded page)\n"
+     "  --max-body BYTES  largest request body, e.g. 16M (default); larger: 413\n"
+     "  --timeout S       seconds a connection may stay idle or take to send a request\n"
+     "                    (default 30); also the grace time of the shutdown\n"
+     "  --threads N       worker threads (default 4)\n"
+     "  --access-log FILE one line per request, appended (default: standard error)\n"},
+    {"token", cmd_token, "create, list or revoke the bearer tokens that allow the server's writes",
+     "create [--name N] | list | revoke ID|NAME",
+     "  create            print a new random token (shown once; only its SHA-256 is kept)\n"
+     "  --name N          a name for the token (default: token)\n"
+     "  list              the tokens: id, name, hint (start of the hash), created, revoked\n"
+     "  revoke ID|NAME    the token stops working at once\n"},
     {"demo", cmd_demo, "create a database and import the embedded demo statistics of Kazakhstan",
      "", "  --force           start from an empty database even if one exists\n"},
     {"man", cmd_man, "print the manual page (roff)", "", ""},

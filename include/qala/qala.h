@@ -30,10 +30,12 @@
 #include "qala/registry.h"
 #include "qala/report.h"
 #include "qala/sensitivity.h"
+#include "qala/server.h"
 #include "qala/store.h"
 #include "qala/targets.h"
 #include "qala/text.h"
 #include "qala/threshold.h"
 #include "qala/treat.h"
 #include "qala/trends.h"
+#include "qala/xlsx_export.h"
 #endif

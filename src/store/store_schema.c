@@ -163,9 +163,23 @@ static const char schema_v2[] =
     "  imported_at TEXT NOT NULL\n"
     ") STRICT;\n";
 
+/* Version 3: the bearer tokens of `qala serve`'s writes (uploads, annotations). Only the
+ * SHA-256 of a token is kept: the token itself is shown once, when it is created, and a
+ * stolen database does not give it away. A revoked token keeps its row (revoked_at set)
+ * so that the list says when. */
+static const char schema_v3[] =
+    "CREATE TABLE tokens(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL CHECK(name <> ''),\n"
+    "  sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  revoked_at TEXT\n"
+    ") STRICT;\n";
+
 const char *const qala_store__migrations[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 const int qala_store__migration_count =
     (int)(sizeof qala_store__migrations / sizeof qala_store__migrations[0]);
