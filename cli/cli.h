@@ -132,6 +132,7 @@ typedef enum msg_id {
     MSG_SENS_FACTORS, MSG_SENS_UNCERTAINTY, MSG_SENS_SOBOL, MSG_SENS_RUNS, MSG_SENS_OF, MSG_SENS_SEED,
     MSG_SENS_MEDIAN, MSG_SENS_TOP, MSG_SENS_BOTTOM, MSG_SENS_SHIFT, MSG_SENS_SOBOL_SHIFT,
     MSG_SENS_SOBOL_UNIT, MSG_SENS_FACTOR, MSG_SENS_FIRST, MSG_SENS_TOTAL, MSG_SENS_INTERRUPTED,
+    MSG_SENS_THR_TITLE, MSG_SENS_P_CRISIS, MSG_SENS_P_BREACH, MSG_SENS_THR_DEPENDS,
     /* data-quality checks (cmd_check.c) */
     MSG_CHECK_SEVERITY, MSG_CHECK_RULE, MSG_CHECK_MESSAGE, MSG_CHECK_NONE, MSG_CHECK_FINDINGS,
     MSG_CHECK_ERRORS, MSG_CHECK_WARNINGS, MSG_CHECK_EVALUATED, MSG_CHECK_BENFORD,
@@ -179,6 +180,14 @@ int cmd_diagnose(cli_ctx *ctx, int argc, char **argv);
 int cmd_classify(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv);
+/* qala sensitivity --thresholds F (cmd_sens_monitor.c): the options as given (NULL when
+ * absent), runs and seed already checked. Returns an exit code. */
+typedef struct cli_sens_monitor_args {
+    const char *fraction, *period, *group, *region, *kind, *unit, *domain, *set;
+    size_t runs;
+    unsigned long seed;
+} cli_sens_monitor_args;
+int cli_sens_monitor(cli_ctx *ctx, const cli_sens_monitor_args *a);
 int cmd_check(cli_ctx *ctx, int argc, char **argv);
 /* Reads an SDMX code mapping file (--sdmx-map), printing its findings; *out NULL when
  * path is NULL. Returns an exit code (cmd_import.c; used by export too). */

@@ -13,6 +13,7 @@
  * on a terminal) and of Sobol indices; --format csv (one long table) or json with the
  * seed, the factors, every run's sample, choices and rank shift, per-unit summaries and
  * rank histograms (the data behind a rank-interval plot); --out DIR writes both files.
+ * With --thresholds F the command analyses the monitoring instead (cmd_sens_monitor.c).
  */
 #include <jansson.h>
 #include <math.h>
@@ -124,6 +125,7 @@ static int add_factor(cli_ctx *ctx, qala_sens_factors *fs, const char *option, j
 typedef struct opts {
     const char *factors, *noise, *normalise, *aggregate, *impute, *winmax, *exclude, *reps;
     const char *runs, *sobol, *seed, *threads, *top, *unit, *out;
+    const char *thresholds, *domain, *set;  /* the monitoring factor (cmd_sens_monitor.c) */
 } opts;
 
 static int parse_count(cli_ctx *ctx, const char *opt, const char *text, size_t lo, size_t hi,
@@ -716,6 +718,27 @@ static int run_analysis(cli_ctx *ctx, cli_index *ix, const qala_sens_factors *fs
     return EXIT_OK;
 }
 
+/* --thresholds F: the monitoring factor instead of the index; the index's options make no
+ * sense there and are refused by name. */
+static int thresholds_mode(cli_ctx *ctx, const opts *o, const cli_index *ix, size_t runs, size_t seed)
+{
+    const struct { const char *name, *value; } index_only[] = {
+        {"spec", ix->spec_name}, {"weights", ix->weights}, {"factors", o->factors},
+        {"weights-noise", o->noise}, {"replications", o->reps}, {"normalise", o->normalise},
+        {"aggregate", o->aggregate}, {"impute", o->impute}, {"winmax", o->winmax},
+        {"exclude", o->exclude}, {"sobol", o->sobol}, {"threads", o->threads}, {"top", o->top},
+        {"out", o->out}};
+    for (size_t i = 0; i < sizeof index_only / sizeof *index_only; i++)
+        if (index_only[i].value) {
+            fprintf(ctx->err, "qala sensitivity: --%s is an option of the index analysis, not of "
+                    "--thresholds\n", index_only[i].name);
+            return EXIT_USAGE;
+        }
+    cli_sens_monitor_args a = {o->thresholds, ix->period, ix->group, ix->region, ix->kind, o->unit,
+                               o->domain, o->set, runs, (unsigned long)seed};
+    return cli_sens_monitor(ctx, &a);
+}
+
 int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv)
 {
     cli_index ix = {0};
@@ -727,7 +750,8 @@ int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv)
         {"normalise", 1, &o.normalise}, {"aggregate", 1, &o.aggregate}, {"impute", 1, &o.impute},
         {"winmax", 1, &o.winmax}, {"exclude", 1, &o.exclude}, {"runs", 1, &o.runs},
         {"sobol", 1, &o.sobol}, {"seed", 1, &o.seed}, {"threads", 1, &o.threads}, {"top", 1, &o.top},
-        {"unit", 1, &o.unit}, {"out", 1, &o.out}, {NULL, 0, NULL}};
+        {"unit", 1, &o.unit}, {"out", 1, &o.out}, {"thresholds", 1, &o.thresholds},
+        {"domain", 1, &o.domain}, {"set", 1, &o.set}, {NULL, 0, NULL}};
     int npos, rc = cli_parse(ctx, argc, argv, options, NULL, 0, &npos, "sensitivity");
     if (rc)
         return rc;
@@ -738,6 +762,13 @@ int cmd_sensitivity(cli_ctx *ctx, int argc, char **argv)
         (o.threads && (rc = parse_count(ctx, "threads", o.threads, 0, 1024, &threads)) != EXIT_OK) ||
         (o.top && (rc = parse_count(ctx, "top", o.top, 1, 1000000, &top)) != EXIT_OK))
         return rc;
+    if (o.thresholds)
+        return thresholds_mode(ctx, &o, &ix, runs, seed);
+    if (o.domain || o.set) {
+        fprintf(ctx->err, "qala sensitivity: --%s goes with --thresholds F (the monitoring factor)\n",
+                o.domain ? "domain" : "set");
+        return EXIT_USAGE;
+    }
     if ((rc = cli_index_prepare(ctx, &ix, "sensitivity")) != EXIT_OK || ix.no_data) {
         cli_index_free(&ix);
         return rc;

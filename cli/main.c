@@ -213,7 +213,13 @@ const cli_command cli_commands[] = {
      "  --unit U          also the Sobol indices of the rank of unit U\n"
      "  --out DIR         also write DIR/sensitivity.csv and DIR/sensitivity.json\n"
      "  --format csv|json every run's choices, per-unit summaries and rank histograms\n"
-     "  Ctrl-C stops: the runs in flight finish, the results cover the runs done (exit 130)\n"},
+     "  Ctrl-C stops: the runs in flight finish, the results cover the runs done (exit 130)\n"
+     "  --thresholds F    the monitoring instead: every threshold's boundaries times\n"
+     "                    1 + F·U(-1, 1) in each of --runs N runs (default 1000; --seed S);\n"
+     "                    per unit and indicator of the scoreboard (--period P; filters\n"
+     "                    --group, --region, --kind, --unit, --domain, --set as for monitor)\n"
+     "                    the nominal zone and the share of runs in crisis and in warning or\n"
+     "                    worse, the rows whose zone depends on the boundaries first\n"},
     {"check", cmd_check, "data-quality checks of the stored data: ranges, identities, jumps, outliers, repeats, Benford, gaps",
      "[--rules FILE] [--unit U] [--indicator I] [--only R,...] [thresholds] [--format table|csv|json]",
      "  --rules FILE      accounting identities (docs/check.md; default: the embedded\n"
