@@ -1,9 +1,11 @@
 /* cli/cmd_report.c — `qala report`: the self-contained HTML report (qala/report.h) of the
  * database, or of the embedded demo statistics when there is none, written to a file
  * (report.html by default, "-" for the standard output); with --format json, the data
- * object the page renders (docs/report-data.md) instead.
+ * object the page renders (docs/report-data.md) instead. --sensitivity N adds the rank
+ * intervals of N uncertainty runs of the index (--seed S, default 1).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,15 +29,35 @@ static int write_all(cli_ctx *ctx, const char *path, const char *bytes, size_t l
     return EXIT_OK;
 }
 
+/* A whole number from 0 to max into *out; prints the error and returns 1 when it is not. */
+static int parse_whole(cli_ctx *ctx, const char *opt, const char *text, unsigned long max,
+                       unsigned long long *out)
+{
+    char *end;
+    *out = strtoull(text, &end, 10);
+    if (!*text || *end || text[0] == '-' || *out > max) {
+        fprintf(ctx->err, "qala report: --%s '%s': expected a whole number from 0 to %lu\n", opt, text, max);
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_report(cli_ctx *ctx, int argc, char **argv)
 {
-    const char *period = NULL, *spec = NULL, *out = NULL, *unit = NULL;
+    const char *period = NULL, *spec = NULL, *out = NULL, *unit = NULL, *sens = NULL, *seed = NULL;
     const cli_option options[] = {{"period", 1, &period}, {"spec", 1, &spec}, {"out", 1, &out},
-                                  {"unit", 1, &unit}, {NULL, 0, NULL}};
+                                  {"unit", 1, &unit}, {"sensitivity", 1, &sens}, {"seed", 1, &seed},
+                                  {NULL, 0, NULL}};
     int npos, rc = cli_parse(ctx, argc, argv, options, NULL, 0, &npos, "report");
     if (rc)
         return rc;
     qala_report_options opt = QALA_REPORT_OPTIONS_INIT;
+    unsigned long long runs = 0, s = 1;
+    if ((sens && parse_whole(ctx, "sensitivity", sens, QALA_REPORT_MAX_SENSITIVITY_RUNS, &runs)) ||
+        (seed && parse_whole(ctx, "seed", seed, 4294967295u, &s)))
+        return EXIT_USAGE;
+    opt.sensitivity_runs = (size_t)runs;
+    opt.sensitivity_seed = (unsigned long)s;
     opt.lang = ctx->lang;
     opt.at = ctx->at;
     if (period && qala_period_parse(&opt.period, period, strlen(period)) != QALA_OK) {

@@ -191,6 +191,9 @@ const cli_command cli_commands[] = {
      "  --at DATE         the date of the typology: groups, Table 1, the map (default today)\n"
      "  --spec NAME|FILE  the composite index (default city-development)\n"
      "  --unit U          only the passport of unit U (default: every city)\n"
+     "  --sensitivity N   rank intervals of the index from N uncertainty runs (weights ±25 %,\n"
+     "                    min-max vs z-score; default 0: none; docs/report-data.md)\n"
+     "  --seed S          the seed of those runs (default 1), written in the report\n"
      "  --format json     write the report's data object (docs/report-data.md) instead\n"},
     {"sensitivity", cmd_sensitivity, "uncertainty and sensitivity analysis of a composite index: how robust each rank is",
      "[--spec S] [--period P] [--factors FILE | --weights-noise F --normalise M,M ...] [--runs N] [--sobol N] [--seed S] [--threads T] [--top K] [--unit U] [--out DIR]",

@@ -378,7 +378,11 @@ static qala_status write_methodology(qala_report__ctx *c)
     qala_monitor_options mo = QALA_MONITOR_OPTIONS_INIT;
     qala_report__set(c, m, "monitor", json_pack("{s:i,s:f}", "trend_k", mo.trend_k, "stable_tolerance",
                                                mo.stable_tolerance));
-    qala_report__set(c, m, "seeds", json_array()); /* nothing random is run for the report */
+    json_t *seeds = json_array(); /* only the rank intervals are random */
+    if (c->opt->sensitivity_runs && (c->sections & QALA_REPORT_INDEX))
+        qala_report__push(c, seeds, json_pack("{s:s, s:I}", "what", "index.sensitivity", "seed",
+                                              (json_int_t)c->opt->sensitivity_seed));
+    qala_report__set(c, m, "seeds", seeds);
     qala_report__set(c, m, "observations", json_integer((json_int_t)qala_dataset_size(c->ds)));
     qala_report__set(c, c->root, "methodology", m);
     return st;
@@ -480,6 +484,9 @@ qala_status qala_report_data(char **out, size_t *len, qala_store *store, const q
         if (qala_period_parse(&check, buf, strlen(buf)) != QALA_OK || check != opt->period)
             return qala_err__set(QALA_EINVAL, "report options: invalid period %ld", (long)opt->period);
     }
+    if (opt->sensitivity_runs > QALA_REPORT_MAX_SENSITIVITY_RUNS)
+        return qala_err__set(QALA_EINVAL, "report options: %zu sensitivity runs, at most %d", opt->sensitivity_runs,
+                             QALA_REPORT_MAX_SENSITIVITY_RUNS);
     qala_report__ctx c = {0};
     c.store = store;
     c.opt = opt;

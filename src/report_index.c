@@ -5,7 +5,14 @@
  * latest period well covered by its indicators), as `qala index` runs it; the object
  * gives the tree with weights and methods, every unit's score and rank at each level
  * (null where the unit has no score), and why indicators were screened out. The result
- * is kept in the context for the passports' strengths and weaknesses.
+ * is kept in the context for the passports' strengths and weaknesses. With
+ * opt->sensitivity_runs > 0 (and the index section asked), an uncertainty analysis of
+ * that many runs (qala_sens_run) with the report's default factors — noisy weights ±25 %
+ * at every level below the index (100 replications) and min-max [1, 100] vs z-score
+ * (mean 10, sd 2), COINr's pair, positive for geometric means — gives every ranked unit's
+ * nominal and median rank and 5–95 % interval ("sensitivity"; null without it). The
+ * factors are written in the factor-file format, so `qala sensitivity --factors` with
+ * the same seed and runs reproduces the intervals.
  *
  * Differentiation: for a fixed list of indicators, the panel of the first-level units
  * (regions and the cities of republican significance) over every period with data,
@@ -16,10 +23,12 @@
  * Workload: one index run and one panel per indicator (tens of periods × 20 units).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qala/dynamics.h"
 #include "qala/panel.h"
+#include "qala/sensitivity.h"
 #include "report_internal.h"
 #include "util/internal.h"
 
@@ -117,6 +126,93 @@ static void write_results(qala_report__ctx *c, json_t *ix, const qala_index_tree
     qala_report__set(c, ix, "indicator_reports", inds);
 }
 
+/* ---- rank intervals ------------------------------------------------------------------ */
+
+/* The default factors, as the "factors" array of a factor file (docs/sensitivity.md). */
+static json_t *default_factors(const qala_index_tree *tree)
+{
+    json_t *noise = json_array();
+    for (int l = 1; l < tree->nlevels; l++)
+        json_array_append_new(noise, json_pack("{s:i, s:f}", "level", l, "fraction", 0.25));
+    return json_pack("[{s:s, s:s, s:o, s:i}, {s:s, s:s, s:[{s:s, s:i, s:i}, {s:s, s:i, s:i}]}]",
+                     "name", "weights", "type", "weights", "noise", noise, "replications", 100,
+                     "name", "normalisation", "type", "normalise", "methods",
+                     "method", "minmax", "lower", 1, "upper", 100, "method", "zscore", "mean", 10, "sd", 2);
+}
+
+/* index.sensitivity: {seed, runs, runs_done, factors, units: [{code, nominal, median, q05,
+ * q95, mean_abs_shift}]} by nominal rank; the units without any rank are left out. */
+static qala_status write_sensitivity(qala_report__ctx *c, json_t *ix, const qala_index_tree *tree)
+{
+    json_t *factors = default_factors(tree);
+    json_t *file = factors ? json_pack("{s:i, s:O}", "qala_sensitivity", 1, "factors", factors) : NULL;
+    char *text = file ? json_dumps(file, JSON_COMPACT) : NULL;
+    json_decref(file);
+    qala_sens_factors *fs = NULL;
+    qala_sens_result *res = NULL;
+    qala_status st = text ? qala_sens_factors_new(&fs) : qala_err__set(QALA_ENOMEM, "out of memory");
+    if (st == QALA_OK)
+        st = qala_sens_factors_load_json(fs, text, strlen(text), "report sensitivity factors");
+    free(text);
+    qala_sens_options opt = QALA_SENS_OPTIONS_INIT;
+    opt.n = c->opt->sensitivity_runs;
+    opt.seed = c->opt->sensitivity_seed;
+    if (st == QALA_OK)
+        st = qala_sens_run(&res, tree, qala_index_data_input(c->idata), fs, &opt);
+    if (st != QALA_OK) {
+        json_decref(factors);
+        qala_sens_factors_free(fs);
+        return st;
+    }
+    json_t *o = json_object(), *units = json_array();
+    qala_report__set(c, o, "seed", json_integer((json_int_t)qala_sens_result_seed(res)));
+    qala_report__set(c, o, "runs", json_integer((json_int_t)qala_sens_result_runs(res)));
+    qala_report__set(c, o, "runs_done", json_integer((json_int_t)qala_sens_result_runs_done(res)));
+    qala_report__set(c, o, "quantiles", json_string("type 7"));
+    qala_report__set(c, o, "factors", factors);
+    size_t nu = qala_sens_result_units(res);
+    const qala_sens_rank_summary *s = qala_sens_result_summary(res, qala_sens_result_nodes(res) - 1);
+    size_t *order = qala_mem__calloc(nu + 1, sizeof *order), n = 0;
+    if (!order) {
+        json_decref(o);
+        json_decref(units);
+        qala_sens_result_free(res);
+        qala_sens_factors_free(fs);
+        return qala_err__set(QALA_ENOMEM, "out of memory");
+    }
+    for (size_t u = 0; u < nu; u++)
+        if (!isnan(s[u].nominal) || s[u].nruns > 0)
+            order[n++] = u;
+    /* insertion sort by nominal rank (units without one last), input order among equals:
+     * tens to thousands of units, once */
+    for (size_t i = 1; i < n; i++) {
+        size_t u = order[i], j = i;
+        double key = isnan(s[u].nominal) ? INFINITY : s[u].nominal;
+        while (j > 0 && (isnan(s[order[j - 1]].nominal) ? INFINITY : s[order[j - 1]].nominal) > key) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = u;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const qala_sens_rank_summary *x = &s[order[i]];
+        json_t *row = json_object();
+        qala_report__set(c, row, "code", json_string(qala_sens_result_unit_code(res, order[i])));
+        qala_report__set(c, row, "nominal", qala_report__num(x->nominal));
+        qala_report__set(c, row, "median", qala_report__num(x->median));
+        qala_report__set(c, row, "q05", qala_report__num(x->q05));
+        qala_report__set(c, row, "q95", qala_report__num(x->q95));
+        qala_report__set(c, row, "mean_abs_shift", qala_report__num(x->mean_abs_shift));
+        qala_report__push(c, units, row);
+    }
+    qala_report__set(c, o, "units", units);
+    qala_report__set(c, ix, "sensitivity", o);
+    qala_mem__free(order);
+    qala_sens_result_free(res);
+    qala_sens_factors_free(fs);
+    return QALA_OK;
+}
+
 qala_status qala_report__index(qala_report__ctx *c)
 {
     json_t *ix = json_object();
@@ -140,7 +236,7 @@ qala_status qala_report__index(qala_report__ctx *c)
     qala_report__set(c, ix, "name", qala_report__names(names));
     qala_report__set(c, ix, "source", json_string(qala_index_spec_source(c->spec)));
     qala_report__set(c, ix, "description", json_string(qala_index_spec_description(c->spec)));
-    qala_report__set(c, ix, "sensitivity", json_null()); /* no stored sensitivity results */
+    qala_report__set(c, ix, "sensitivity", json_null()); /* replaced when an analysis is run */
     qala_period period = c->opt->period;
     if (!period && qala_index_data_default_period(&period, c->ds, tree) != QALA_OK)
         period = 0;
@@ -182,6 +278,8 @@ qala_status qala_report__index(qala_report__ctx *c)
         write_results(c, ix, tree);
     else
         qala_report__set(c, ix, "units", json_array());
+    if (c->ires && c->opt->sensitivity_runs && (c->sections & QALA_REPORT_INDEX))
+        return write_sensitivity(c, ix, tree);
     return QALA_OK;
 }
 

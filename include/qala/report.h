@@ -57,17 +57,26 @@ typedef struct qala_report_options {
     const qala_index_spec *index_spec; /* a finished spec to use instead (a file), or NULL */
     const char *unit;            /* a unit code: only its passport; NULL: every city */
     unsigned sections;           /* QALA_REPORT_* bits; 0: all */
+    size_t sensitivity_runs;     /* > 0: an uncertainty analysis of the index of that many
+                                    runs with the default factors (docs/report-data.md:
+                                    weights ±25 % below the index, min-max vs z-score), its
+                                    rank intervals in index.sensitivity; 0: none (null) */
+    unsigned long sensitivity_seed; /* its seed (1), recorded in the object */
 } qala_report_options;
 
 #define QALA_REPORT_OPTIONS_VERSION 1
-#define QALA_REPORT_OPTIONS_INIT {QALA_REPORT_OPTIONS_VERSION, QALA_LANG_EN, 0, 0, NULL, NULL, NULL, 0}
+/* At most this many sensitivity runs (QALA_EINVAL beyond). */
+#define QALA_REPORT_MAX_SENSITIVITY_RUNS 100000
+#define QALA_REPORT_OPTIONS_INIT {QALA_REPORT_OPTIONS_VERSION, QALA_LANG_EN, 0, 0, NULL, NULL, NULL, 0, 0, 1}
 
 /* The report's data as JSON text (UTF-8, NUL-terminated, *len bytes without the NUL),
  * owned by the caller: release with qala_free. store may be NULL (the embedded data).
- * Errors: QALA_EINVAL (bad options), QALA_ENOTFOUND (options.unit or options.spec is not
+ * Errors: QALA_EINVAL (bad options, more sensitivity runs than the maximum), QALA_ENOTFOUND (options.unit or options.spec is not
  * known: the message names it), QALA_EDB (the store), QALA_ENOMEM. *out is NULL on error.
  * Work: one monitor evaluation of the period, one index run, one panel per inequality
- * indicator; a few MB for the embedded data. */
+ * indicator; a few MB for the embedded data; with sensitivity_runs, that many index runs
+ * (re-aggregations of two normalisations, in parallel) and 4 bytes per run and unit. A
+ * failed sensitivity run fails the report with its error (the message names the run). */
 qala_status qala_report_data(char **out, size_t *len, qala_store *store, const qala_report_options *opt);
 
 /* The whole report as one HTML file (UTF-8): web/index.html with web/style.css,
