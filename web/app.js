@@ -47,6 +47,9 @@
       framework: 'Indicator framework', domain: 'Domain', direction: 'Direction', higher_better: 'higher is better', lower_better: 'lower is better',
       thresholds: 'Threshold set', index_spec: 'Index specification', data_sources: 'Data sources and import batches',
       batch: 'Batch', file: 'File', imported_at: 'Imported', sha256: 'SHA-256', inserted: 'new', revised: 'revised',
+      sens_title: 'Rank intervals', sens_interval: '5–95% interval', median_rank: 'Median rank', nominal_rank: 'Nominal rank',
+      sens_note: 'Uncertainty analysis of the index: {runs} runs, seed {seed}; weights ±25% at every level below the index and min-max vs z-score normalisation. The bar spans the 5–95% ranks over the runs, the dot is the median rank, the diamond the rank shown in the ranking.',
+      seeds_sens: 'Random seed of the rank intervals: {seed} ({runs} runs; the same seed gives the same intervals).', factors: 'Uncertain factors',
       seeds: 'Random seeds: none — nothing random was run for this report.', monitor_params: 'Trend over the last {k} periods; stable within ±{tol}% a period.',
       kind_city: 'city', kind_region: 'region', kind_country: 'country', source_files: 'Source notes', observations: 'observations', method: 'Method', kind: 'Kind', all_cities: 'All cities'
     },
@@ -86,6 +89,9 @@
       framework: 'Система показателей', domain: 'Сфера', direction: 'Направленность', higher_better: 'больше — лучше', lower_better: 'меньше — лучше',
       thresholds: 'Набор порогов', index_spec: 'Спецификация индекса', data_sources: 'Источники данных и импорты',
       batch: 'Импорт', file: 'Файл', imported_at: 'Загружен', sha256: 'SHA-256', inserted: 'новых', revised: 'изменено',
+      sens_title: 'Интервалы мест', sens_interval: 'Интервал 5–95%', median_rank: 'Медианное место', nominal_rank: 'Номинальное место',
+      sens_note: 'Анализ неопределённости индекса: {runs} прогонов, зерно {seed}; веса ±25% на каждом уровне ниже индекса и нормализация min-max или z-оценка. Отрезок — места от 5% до 95% по прогонам, точка — медианное место, ромб — место в рейтинге.',
+      seeds_sens: 'Случайное зерно интервалов мест: {seed} ({runs} прогонов; то же зерно даёт те же интервалы).', factors: 'Неопределённые факторы',
       seeds: 'Случайные зёрна: нет — для этого отчёта ничего случайного не выполнялось.', monitor_params: 'Тренд по последним {k} периодам; стабильно в пределах ±{tol}% за период.',
       kind_city: 'город', kind_region: 'область', kind_country: 'страна', source_files: 'Описания источников', observations: 'наблюдений', method: 'Метод', kind: 'Вид', all_cities: 'Все города'
     },
@@ -125,6 +131,9 @@
       framework: 'Көрсеткіштер жүйесі', domain: 'Сала', direction: 'Бағыты', higher_better: 'көп болса — жақсы', lower_better: 'аз болса — жақсы',
       thresholds: 'Шектер жиыны', index_spec: 'Индекс сипаттамасы', data_sources: 'Деректер көздері және импорттар',
       batch: 'Импорт', file: 'Файл', imported_at: 'Жүктелген', sha256: 'SHA-256', inserted: 'жаңа', revised: 'өзгертілген',
+      sens_title: 'Орын аралықтары', sens_interval: '5–95% аралығы', median_rank: 'Медиана орны', nominal_rank: 'Номиналды орын',
+      sens_note: 'Индекстің белгісіздік талдауы: {runs} есептеу, бастапқы сан {seed}; индекстен төмен әр деңгейде салмақтар ±25% және min-max не z-бағалау нормалауы. Кесінді — есептеулер бойынша 5%-дан 95%-ға дейінгі орындар, нүкте — медиана орны, ромб — рейтингтегі орын.',
+      seeds_sens: 'Орын аралықтарының кездейсоқ саны: {seed} ({runs} есептеу; сол сан сол аралықтарды береді).', factors: 'Белгісіз факторлар',
       seeds: 'Кездейсоқ сандар: жоқ — бұл есеп үшін кездейсоқ ештеңе орындалмады.', monitor_params: 'Үрдіс соңғы {k} кезең бойынша; кезеңіне ±{tol}% ішінде тұрақты.',
       kind_city: 'қала', kind_region: 'облыс', kind_country: 'ел', source_files: 'Дереккөздер сипаттамасы', observations: 'бақылау', method: 'Әдіс', kind: 'Түрі', all_cities: 'Барлық қалалар'
     }
@@ -356,7 +365,17 @@
     const subs = nodes.filter(n => n.parent === root.code);
     const ranked = ix.units.filter(u => u.score !== null).sort((a, b) => a.rank - b.rank);
     const unranked = ix.units.filter(u => u.score === null);
-    h += `<div id="index-chart" class="chart tall"></div><p class="note">${esc(t('sensitivity_none'))}</p>`;
+    const sens = ix.sensitivity;
+    if (sens && sens.units && sens.units.length) {
+      /* the ranking and its rank intervals side by side, the units in the same order */
+      h += `<div class="grid2"><div id="index-chart" class="chart tall"></div><div id="index-intervals" class="chart tall"></div></div>` +
+        `<p class="note">${esc(t('sens_note').replace('{runs}', fmt(sens.runs_done, 0)).replace('{seed}', sens.seed))}</p>`;
+      h += downloadLink('intervals', `rank_intervals_${ix.spec}_${ix.period}.csv`,
+        ['unit', 'name', 'nominal', 'median', 'q05', 'q95', 'mean_abs_shift', 'runs', 'seed'],
+        sens.units.map(u => [u.code, unitName(u.code), u.nominal, u.median, u.q05, u.q95, u.mean_abs_shift, sens.runs_done, sens.seed]));
+    } else {
+      h += `<div id="index-chart" class="chart tall"></div><p class="note">${esc(t('sensitivity_none'))}</p>`;
+    }
     h += table([t('rank'), t('unit'), nm(root.name)].concat(subs.map(s => nm(s.name))),
       ranked.map(u => [fmt(u.rank, 0), `<a href="#passport/${esc(u.unit)}">${esc(unitName(u.unit))}</a>`, fmt(u.score, 1)]
         .concat(subs.map(s => fmt(u.scores[s.code], 1)))), [0, 2].concat(subs.map((s, i) => i + 3)));
@@ -386,6 +405,42 @@
       series: [{ name: nm(root.name), type: 'bar', data: ranked.map(u => u.score), itemStyle: { color: '#0072b2' } }]
         .concat(subs.map((s, i) => ({ name: nm(s.name), type: 'scatter', symbolSize: 8, data: ranked.map(u => u.scores[s.code]),
           itemStyle: { color: GROUP_COLOR[(i + 1) % GROUP_COLOR.length] } })))
+    });
+  }
+
+  /* The rank intervals of index.sensitivity: a bar from the 5 % to the 95 % rank (an
+     ECharts custom series), the median and the nominal rank as points; rank 1 on the left. */
+  function drawIntervals() {
+    const el = $('#index-intervals'), s = D.index && D.index.sensitivity;
+    if (!el || !s) return;
+    const rows = s.units;
+    el.style.height = Math.max(320, 60 + rows.length * 22) + 'px';
+    const top = Math.max(1, ...rows.map(u => u.q95 || 1), ...rows.map(u => u.nominal || 1));
+    const tip = u => `${esc(unitName(u.code))}<br>${esc(t('nominal_rank'))}: ${fmt(u.nominal, 0)}<br>` +
+      `${esc(t('median_rank'))}: ${fmt(u.median, 1)}<br>${esc(t('sens_interval'))}: ${fmt(u.q05, 1)}–${fmt(u.q95, 1)}`;
+    chart(el).setOption({
+      animation: false, tooltip: { trigger: 'item', formatter: p => tip(rows[p.dataIndex]) },
+      legend: { top: 0, type: 'scroll' }, grid: { left: 170, right: 30, top: 40, bottom: 30 },
+      xAxis: { type: 'value', min: 1, max: Math.ceil(top), minInterval: 1, name: t('rank'), nameLocation: 'middle', nameGap: 22,
+        axisLabel: { formatter: v => fmt(v, 0) } },
+      yAxis: { type: 'category', inverse: true, data: rows.map(u => unitName(u.code)), axisLabel: { interval: 0 } },
+      series: [
+        { name: t('sens_interval'), type: 'custom', itemStyle: { color: '#0072b2' },
+          encode: { x: [1, 2], y: 0, tooltip: [1, 2] },
+          data: rows.map((u, i) => [i, u.q05, u.q95]),
+          renderItem: (params, api) => {
+            const lo = api.coord([api.value(1), api.value(0)]), hi = api.coord([api.value(2), api.value(0)]);
+            const cap = api.size([0, 1])[1] * 0.25, style = { stroke: '#0072b2', lineWidth: 2 };
+            return { type: 'group', children: [
+              { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
+              { type: 'line', shape: { x1: lo[0], y1: lo[1] - cap, x2: lo[0], y2: lo[1] + cap }, style },
+              { type: 'line', shape: { x1: hi[0], y1: hi[1] - cap, x2: hi[0], y2: hi[1] + cap }, style }] };
+          } },
+        { name: t('median_rank'), type: 'scatter', symbolSize: 9, itemStyle: { color: '#d55e00' },
+          data: rows.map((u, i) => [u.median, i]) },
+        { name: t('nominal_rank'), type: 'scatter', symbol: 'diamond', symbolSize: 10, itemStyle: { color: '#009e73' },
+          data: rows.map((u, i) => [u.nominal, i]) }
+      ]
     });
   }
 
@@ -563,7 +618,13 @@
       batches.map(b => [esc(b.id === undefined ? '' : b.id), esc(b.file), esc(b.imported_at || ''), b.inserted === undefined ? '' : fmt(b.inserted, 0),
         b.revised === undefined ? '' : fmt(b.revised, 0), `<code>${esc((b.sha256 || '').slice(0, 12))}</code>`]), [3, 4]) : nodata();
     h += `<p class="muted">${esc(t('source_files'))}: ${(m.source_files || []).map(esc).join(', ')}</p>`;
-    h += `<p class="muted">${esc(t('seeds'))}</p>`;
+    const sens = ix && ix.sensitivity;
+    if (sens) {
+      h += `<p class="muted">${esc(t('seeds_sens').replace('{seed}', sens.seed).replace('{runs}', fmt(sens.runs_done, 0)))}</p>`;
+      h += `<p class="muted">${esc(t('factors'))}: <code>${esc(JSON.stringify({ qala_sensitivity: 1, factors: sens.factors }))}</code></p>`;
+    } else {
+      h += `<p class="muted">${esc(t('seeds'))}</p>`;
+    }
     return h + '</section>';
   }
 
@@ -590,7 +651,7 @@
     $('#app').innerHTML = h;
     if (D.units) drawMap();
     if (D.monitor) drawHeatmap();
-    if (D.index) drawIndex();
+    if (D.index) { drawIndex(); drawIntervals(); }
     if (D.inequality) drawInequality();
     const m = /^#passport\/(.+)$/.exec(location.hash);
     const first = (D.passports || [])[0];

@@ -4,7 +4,9 @@
  * It checks that the page makes no network request and logs no console error, that the
  * map and the heatmap render (SVG with shapes), that switching the language changes the
  * labels (and the number format), that a city's passport opens (by the map's API, the
- * select and the URL), and that a CSV download carries the scoreboard's rows.
+ * select and the URL), and that a CSV download carries the scoreboard's rows. A second
+ * report made with --sensitivity 50 draws the rank intervals beside the ranking (one bar
+ * per ranked unit), translated, with their CSV; the first says it has none.
  * Nothing is skipped: a missing chromium or playwright-core fails the test (scripts/setup
  * installs both).
  * Usage: report.test.js QALA_BINARY   (run by ctest as e2e/report)
@@ -113,6 +115,41 @@ async function main() {
     await page.emulateMedia({ media: 'print' });
     check(await page.locator('header#top').isHidden(), 'print hides the header and navigation');
     await page.emulateMedia({ media: 'screen' });
+
+    check(await page.locator('#index-intervals').count() === 0, 'without --sensitivity: no interval chart');
+
+    /* a report with rank intervals: qala report --sensitivity 50 (seed 3) */
+    const sensFile = path.join(dir, 'report-sens.html');
+    execFileSync(qala, ['report', '--db', path.join(dir, 'none.db'), '--out', sensFile, '--at', '2024-01-01', '--lang', 'en',
+                        '--sensitivity', '50', '--seed', '3'], { stdio: 'inherit', env: { ...process.env, LANG: 'C' } });
+    await page.goto('file://' + sensFile);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+    const ranked = await page.locator('#index table tbody tr').count();
+    const sens = await page.evaluate(() => window.QALA_DATA.index.sensitivity);
+    check(sens && sens.runs === 50 && sens.seed === 3, 'the data carry the sensitivity object (50 runs, seed 3)');
+    check(sens && sens.units.length === ranked, `one interval per ranked unit (${sens && sens.units.length} / ${ranked})`);
+    /* the custom series draws three lines per unit (the bar and its two caps), the
+       scatter series a point per unit each: at least 5 shapes per unit */
+    const shapes = await page.locator('#index-intervals svg path').count();
+    check(shapes >= 5 * ranked, `the interval chart renders as SVG: ${shapes} shapes for ${ranked} units`);
+    const intervalText = await page.locator('#index-intervals svg').textContent();
+    check(/5–95% interval/.test(intervalText) && /Median rank/.test(intervalText), 'the interval chart has its legend in English');
+    check(/50 runs, seed 3/.test(await page.locator('#index .note').first().innerText()), 'the note gives the runs and the seed');
+    check(/Random seed of the rank intervals: 3/.test(await page.locator('#methodology').innerText()), 'the methodology records the seed');
+    const [sensDl] = await Promise.all([page.waitForEvent('download'), page.click('#index [data-download="intervals"]')]);
+    const sensCsvPath = path.join(dir, sensDl.suggestedFilename());
+    await sensDl.saveAs(sensCsvPath);
+    const sensCsv = fs.readFileSync(sensCsvPath, 'utf8').replace(/^\ufeff/, '').split(/\r\n/).filter(Boolean);
+    check(/^rank_intervals_city-development_\d{4}\.csv$/.test(sensDl.suggestedFilename()), `interval download named ${sensDl.suggestedFilename()}`);
+    check(sensCsv[0] === 'unit,name,nominal,median,q05,q95,mean_abs_shift,runs,seed' && sensCsv.length === ranked + 1,
+          `the interval CSV has its header and a row per unit (${sensCsv.length - 1})`);
+    await page.click('button.lang[data-lang="ru"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    check(/Медианное место/.test(await page.locator('#index-intervals svg').textContent()), 'the interval chart in Russian');
+    check(await page.locator('#index-intervals svg path').count() >= 5 * ranked, 'the interval chart is drawn again after the switch');
+    await page.click('button.lang[data-lang="kk"]');
+    await page.waitForFunction(() => document.documentElement.lang === 'kk');
+    check(/Медиана орны/.test(await page.locator('#index-intervals svg').textContent()), 'the interval chart in Kazakh');
 
     check(requests.length === 0, `no network request (${requests.join(', ') || 'none'})`);
     check(errors.length === 0, `no console error (${errors.join(' | ') || 'none'})`);
