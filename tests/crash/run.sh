@@ -5,8 +5,9 @@
 # one file, and the same rows in three files), measures how long an undisturbed import
 # takes, then ROUNDS times (default 20) starts `qala import` on a fresh copy of a demo
 # database and kills it with SIGKILL after a random delay (seeded: the same delays on
-# every run) between 0.2 and 1.2 times that duration (the first fifth is mostly reading
-# the file); odd rounds import the one file, even rounds the three files at once (one
+# every run): half the rounds anywhere between 0.2 and 1.2 times that duration, half in
+# the write phase (measured in the undisturbed run: from when the WAL file gets content,
+# minus 300 ms, to the end plus 300 ms); odd rounds import the one file, even rounds the three files at once (one
 # transaction). After each kill the database must pass PRAGMA integrity_check and hold
 # either none of the import (the demo database's state) or all of it (the state after an
 # undisturbed import): the state compared is the number of observations, the sum of
@@ -42,17 +43,25 @@ before=$(state "$tmp/demo.db")
 case $before in ok\|*) ;; *) echo "the demo database fails integrity_check: $before"; exit 1 ;; esac
 
 # The states after undisturbed imports, and how long they take.
-declare -A full dur
+declare -A full dur write
 for mode in one many; do
   cp "$tmp/demo.db" "$tmp/full-$mode.db"
   if [ "$mode" = one ]; then files=("$tmp/big.csv"); else files=("$tmp/part1.csv" "$tmp/part2.csv" "$tmp/part3.csv"); fi
   t0=$(ms)
-  (cd "$tmp" && "$qala" import --db "$tmp/full-$mode.db" "${files[@]}") >"$tmp/full-$mode.out" 2>&1 || {
-    echo "undisturbed import ($mode) failed:"; head -20 "$tmp/full-$mode.out"; exit 1; }
+  (cd "$tmp" && exec "$qala" import --db "$tmp/full-$mode.db" "${files[@]}") >"$tmp/full-$mode.out" 2>&1 &
+  pid=$!
+  # when the write transaction starts: the first time the WAL file has content
+  w=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$w" -eq 0 ] && [ -s "$tmp/full-$mode.db-wal" ]; then w=$(( $(ms) - t0 )); fi
+    sleep 0.01
+  done
+  wait "$pid" || { echo "undisturbed import ($mode) failed:"; head -20 "$tmp/full-$mode.out"; exit 1; }
   dur[$mode]=$(( $(ms) - t0 ))
+  write[$mode]=$w
   full[$mode]=$(state "$tmp/full-$mode.db")
   if [ "${full[$mode]}" = "$before" ]; then echo "the undisturbed import ($mode) changed nothing"; exit 1; fi
-  echo "undisturbed import ($mode file(s)): ${dur[$mode]} ms; state ${full[$mode]}"
+  echo "undisturbed import ($mode file(s)): ${dur[$mode]} ms, writing from ${write[$mode]} ms; state ${full[$mode]}"
 done
 
 RANDOM=$seed
@@ -62,8 +71,16 @@ for ((i = 1; i <= rounds; i++)); do
   db=$tmp/round.db
   rm -f "$db" "$db-wal" "$db-shm"
   cp "$tmp/demo.db" "$db"
-  # a delay in [0.2, 1.2] × the undisturbed duration, from bash's seeded RANDOM
-  delay=$(( dur[$mode] / 5 + (RANDOM * 32768 + RANDOM) % (dur[$mode] + 1) ))
+  # a delay from bash's seeded RANDOM: rounds 1-2 of every 4 anywhere in [0.2, 1.2] × the
+  # undisturbed duration, rounds 3-4 in the write phase (from 300 ms before the WAL got
+  # content to 300 ms after the end), where a kill can catch the transaction
+  r=$(( RANDOM * 32768 + RANDOM ))
+  if (( (i - 1) % 4 < 2 )) || (( write[$mode] == 0 )); then
+    delay=$(( dur[$mode] / 5 + r % (dur[$mode] + 1) ))
+  else
+    lo=$(( write[$mode] > 300 ? write[$mode] - 300 : 0 ))
+    delay=$(( lo + r % (dur[$mode] + 300 - lo + 1) ))
+  fi
   (cd "$tmp" && exec "$qala" import --db "$db" "${files[@]}") >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
