@@ -50,7 +50,15 @@ qala_status qala_store__begin(qala_store *store)
 {
     if (store->mode == QALA_STORE_READ_ONLY)
         return qala_err__set(QALA_EDB, "database '%s' is opened read-only", store->path);
-    int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc;
+    if (store->fk_off) {
+        /* an earlier import could not turn foreign keys back on (out of memory after its
+         * commit): do it before any other write */
+        if ((rc = sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL)) != SQLITE_OK)
+            return qala_store__db_error(store, rc, "turning foreign keys back on");
+        store->fk_off = 0;
+    }
+    rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return qala_store__db_error(store, rc, "starting a transaction");
     return QALA_OK;

@@ -19,6 +19,8 @@ struct qala_store {
     qala_store_mode mode;
     int version;        /* PRAGMA user_version after migrations */
     char clock[24];     /* fixed "YYYY-MM-DDTHH:MM:SSZ" for tests; "" = system clock */
+    int fk_off;         /* foreign keys could not be turned back on after an import's
+                           commit: the next transaction turns them on first */
 };
 
 /* migrations[v - 1] turns a version v - 1 database into version v. */

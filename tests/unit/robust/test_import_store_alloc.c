@@ -436,7 +436,7 @@ Test(import_store_alloc, sqlite_allocation_failures_leave_the_database_unchanged
     cr_assert_gt(ref.r.inserted, 10);
     cr_assert_gt(total, 50, "only %zu SQLite allocations: is the hook in place?", total);
     unsigned char *after_ref = read_all(db, &ref_len);
-    size_t nomem = 0, misreported = 0, wal_left = 0;
+    size_t nomem = 0, wal_left = 0;
     for (size_t n = 1; n <= total + 1; n++) {
         remove_wal();
         write_all(db, before, before_len);
@@ -452,19 +452,8 @@ Test(import_store_alloc, sqlite_allocation_failures_leave_the_database_unchanged
             cr_assert_eq(o.st, QALA_ENOMEM, "SQLite allocation %zu of %zu failed at stage %d: status %d (%s)",
                          n, total, o.stage, (int)o.st, qala_error_last()->message);
             int unchanged = len == before_len && memcmp(now, before, len) == 0;
-            if (!unchanged && strstr(qala_error_last()->message, "finishing the import")) {
-                /* Known (reported to the lead): qala_store_import_many turns foreign keys
-                 * back on after COMMIT; when that pragma fails the import is stored but
-                 * the call says QALA_ENOMEM. All or nothing still holds: it must then be
-                 * the whole import. */
-                cr_assert(len == ref_len && memcmp(now, after_ref, len) == 0,
-                          "SQLite allocation %zu failed after the commit: the database is neither "
-                          "unchanged nor the whole import", n);
-                misreported++;
-            } else {
-                cr_assert(unchanged, "SQLite allocation %zu failed at stage %d: the database file changed", n,
-                          o.stage);
-            }
+            cr_assert(unchanged, "SQLite allocation %zu failed at stage %d: the call says %s "
+                      "but the database file changed", n, o.stage, qala_error_last()->message);
             nomem++;
         }
         free(now);
@@ -472,9 +461,6 @@ Test(import_store_alloc, sqlite_allocation_failures_leave_the_database_unchanged
     cr_assert_gt(nomem, 0);
     cr_log_info("SQLite: %zu allocations, %zu failures reported as ENOMEM, %zu left a WAL to recover",
                 total, nomem, wal_left);
-    if (misreported)
-        cr_log_info("SQLite: %zu failures after the commit reported QALA_ENOMEM for a stored import "
-                    "(qala_store_import_many: PRAGMA foreign_keys = ON after COMMIT)", misreported);
     free(before);
     free(after_ref);
     qala_findings_free(f);
