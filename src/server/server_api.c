@@ -25,7 +25,7 @@ int srv_api_root(srv_ctx *c, srv_reply *r)
         "GET /api/units", "GET /api/units/{code}", "GET /api/groups", "GET /api/indicators",
         "GET /api/observations", "GET /api/batches", "GET /api/annotations", "POST /api/annotations",
         "POST /api/import", "GET /api/monitor", "GET /api/alerts", "GET /api/index", "GET /api/inequality",
-        "GET /api/trends", "GET /api/sensitivity"};
+        "GET /api/trends", "GET /api/sensitivity", "GET /api/report"};
     json_t *list = json_array();
     for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
         json_array_append_new(list, json_string(endpoints[i]));
