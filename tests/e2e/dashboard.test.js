@@ -9,8 +9,9 @@
  * checked through /api/observations) and with a token (`qala token create`) is stored
  * (the page shows the counts and the new batch), that a note saved from a passport
  * appears in it, and that SIGTERM stops the server with exit status 0.
+ * A file with errors shows its findings and stores nothing either.
  * Console errors: none at all until the first refused request; after it, only Chromium's
- * "Failed to load resource … 401" lines for the requests the test makes to be refused.
+ * "Failed to load resource … 401/422" lines for the requests the test makes to be refused.
  * Nothing is skipped: a missing chromium or playwright-core fails the test.
  * Usage: dashboard.test.js QALA_BINARY   (run by ctest as e2e/dashboard)
  */
@@ -99,7 +100,7 @@ async function main() {
     });
     page.on('console', m => {
       if (m.type() !== 'error') return;
-      if (refusing && /Failed to load resource: the server responded with a status of 401/.test(m.text())) return;
+      if (refusing && /Failed to load resource: the server responded with a status of (401|422)/.test(m.text())) return;
       errors.push(m.text());
     });
     page.on('pageerror', e => pageErrors.push(String(e)));
@@ -168,8 +169,19 @@ async function main() {
     const after401 = await getJson(`${srv.base}/api/observations?${CELL}`);
     check(after401.body.total === 0, 'nothing stored without a token (/api/observations)');
 
-    /* with a token: stored, the counts shown, the data reloaded */
+    /* with a token, a file with an error: its findings shown, nothing stored */
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'unit,indicator,period,value\nKZ-NOWHERE,unemployment_ilo_pct,2031,4.7\n');
     await page.fill('#upload-token', token);
+    await page.setInputFiles('#upload-file', bad);
+    await page.click('#upload-form button[type="submit"]');
+    await page.waitForSelector('#upload-result [data-status="422"]');
+    const findings = await page.locator('#upload-result table').last().innerText();
+    check(/unknown-unit/.test(findings) && /KZ-NOWHERE/.test(findings), 'a file with errors: the findings are shown (unknown-unit)');
+    check(await page.locator('#upload-result [data-stored="0"]').count() === 1 &&
+          (await getJson(`${srv.base}/api/observations?${CELL}`)).body.total === 0, 'a file with errors stores nothing');
+
+    /* with a token: stored, the counts shown, the data reloaded */
     await page.setInputFiles('#upload-file', upload);
     await page.click('#upload-form button[type="submit"]');
     await page.waitForSelector('#upload-result [data-status="200"][data-stored="1"]', { timeout: 60000 });
