@@ -162,7 +162,7 @@ int srv_api_index(srv_ctx *c, srv_reply *r);
 int srv_api_inequality(srv_ctx *c, srv_reply *r);
 int srv_api_trends(srv_ctx *c, srv_reply *r);
 int srv_api_sensitivity(srv_ctx *c, srv_reply *r);
-int srv_api_report(srv_ctx *c, srv_reply *r);      /* server_api_report.c */
+int srv_api_report(srv_ctx *c, srv_reply *r);      /* the dashboard's data object */
 
 /* ---- server_cache.c ---- */
 void srv_fingerprint_get(const qala_server *s, srv_fingerprint *fp);

@@ -8,7 +8,8 @@
  * when served, that an upload without a token is refused (401 shown, nothing stored:
  * checked through /api/observations) and with a token (`qala token create`) is stored
  * (the page shows the counts and the new batch), that a note saved from a passport
- * appears in it, and that SIGTERM stops the server with exit status 0.
+ * appears in it (and in `qala report`'s offline file, which has neither form), and that
+ * SIGTERM stops the server with exit status 0.
  * A file with errors shows its findings and stores nothing either.
  * Console errors: none at all until the first refused request; after it, only Chromium's
  * "Failed to load resource … 401/422" lines for the requests the test makes to be refused.
@@ -213,6 +214,19 @@ async function main() {
     const ann = await getJson(`${srv.base}/api/annotations?unit=KZ-TEMIRTAU`);
     check(ann.body.annotations.some(a => a.note === 'e2e: plant closure' && a.author === 'e2e' && a.period === period),
           `the note is stored with the token's name as author, period ${period} (/api/annotations)`);
+
+    /* the offline report of the same database has neither form */
+    const file = path.join(dir, 'report.html');
+    execFileSync(qala, ['report', '--db', db, '--out', file], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const offline = await context.newPage();
+    await offline.goto('file://' + file);
+    await offline.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+    await offline.selectOption('#passport-select', 'KZ-TEMIRTAU');
+    await offline.waitForSelector('.passport[data-unit="KZ-TEMIRTAU"]');
+    check(await offline.locator('#upload, #upload-form, #note-form, nav#nav a[href="#upload"]').count() === 0,
+          'the offline report has no Upload section and no note form');
+    check(/e2e: plant closure/.test(await offline.locator('.passport').innerText()), 'the offline report shows the note stored from the dashboard');
+    await offline.close();
 
     check(foreign.length === 0, `no request leaves the server's origin (${foreign.join(', ') || 'none'})`);
     check(errors.length === 0, `no other console error (${errors.join(' | ') || 'none'})`);
