@@ -248,7 +248,7 @@ const cli_command cli_commands[] = {
     {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP (read-only; writes need a token)",
      "[--listen HOST:PORT] [--web DIR] [--max-body BYTES] [--timeout S] [--threads N] [--access-log FILE]",
      "  --listen HOST:PORT  the address (default 127.0.0.1:8080; port 0: any free port)\n"
-     "  --web DIR         serve the front end from DIR (default: a small embedded page)\n"
+     "  --web DIR         serve the front end from DIR (default: the embedded dashboard)\n"
      "  --max-body BYTES  largest request body, e.g. 16M (default); larger: 413\n"
      "  --timeout S       seconds a connection may stay idle or take to send a request\n"
      "                    (default 30); also the grace time of the shutdown\n"

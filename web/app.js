@@ -5,6 +5,10 @@
  * from the data in the three languages; numbers are formatted for the language. Charts
  * are ECharts (SVG renderer, so that printing to PDF stays sharp). The data behind each
  * chart and table can be downloaded as CSV (a Blob: nothing leaves the page).
+ * Served (the data were fetched, not inlined), the page is the live dashboard: it adds
+ * an upload form (POST api/import) and a note form on each passport (POST
+ * api/annotations), both with a bearer token typed in by the user, and reloads the data
+ * after a write. The offline report has neither.
  */
 (function () {
   'use strict';
@@ -549,6 +553,7 @@
     const notes = (D.annotations || []).filter(n => n.unit === code);
     h += `<h4>${esc(t('annotations'))}</h4>` + (notes.length ? table([t('indicator'), t('period'), t('verdict'), t('note'), t('author')],
       notes.map(n => [esc(indName(n.indicator)), esc(n.period), esc(n.verdict), esc(n.note), esc(n.author)])) : nodata());
+    if (served) h += annotateForm(p);
     h += `<h4>${esc(t('directions'))}</h4>`;
     h += p.directions.length ? '<ol class="directions">' + p.directions.map(d => `<li>${esc(nm(dirs[d] && dirs[d].name))} <span class="muted">(${
       (dirs[d] ? dirs[d].domains : []).filter(x => p.breached_domains.includes(x)).map(domainName).map(esc).join(', ')})</span></li>`).join('') + '</ol>'
@@ -628,6 +633,165 @@
     return h + '</section>';
   }
 
+  /* ---- the live dashboard (served only): upload, notes ------------------------------ */
+  const MSG_SERVED = {
+    en: {
+      s_upload: 'Upload', token: 'Token', token_ph: "a token from 'qala token create'",
+      upload_note: "Upload a statistics table (CSV in one of the layouts of docs/data-format.md). It is checked as 'qala import' checks it; nothing is stored when it has errors. Writes need a token: 'qala token create'.",
+      dry_run: 'Check only (store nothing)', upload_btn: 'Upload', sending: 'Sending…', up_refused: 'Refused',
+      up_stored: 'Stored as import batch {id}.', up_dry: 'Checked: nothing stored.', up_nothing: 'Nothing to store: the file has no observation.',
+      up_errors: 'The file has errors: nothing stored.', net_error: 'The request failed',
+      c_rows: 'Rows', c_observations: 'Observations', c_missing: 'Missing values', c_rejected: 'Rejected rows', c_inserted: 'New',
+      c_revised: 'Revised', c_unchanged: 'Unchanged', c_errors: 'Errors', c_warnings: 'Warnings',
+      severity: 'Severity', line: 'Line', column: 'Column', rule: 'Rule', message: 'Message',
+      annotate: 'Add a note', author_ph: "default: the token's name", save: 'Save', saved: 'Saved.',
+      v_confirmed: 'confirmed — a real threat', v_dismissed: 'dismissed — a false alarm', v_watch: 'watch — not decided yet'
+    },
+    ru: {
+      s_upload: 'Загрузка', token: 'Токен', token_ph: "токен из 'qala token create'",
+      upload_note: "Загрузка статистической таблицы (CSV в одном из форматов docs/data-format.md). Она проверяется так же, как в 'qala import'; при ошибках ничего не сохраняется. Для записи нужен токен: 'qala token create'.",
+      dry_run: 'Только проверить (ничего не сохранять)', upload_btn: 'Загрузить', sending: 'Отправка…', up_refused: 'Отказано',
+      up_stored: 'Сохранено как импорт {id}.', up_dry: 'Проверено: ничего не сохранено.', up_nothing: 'Нечего сохранять: в файле нет наблюдений.',
+      up_errors: 'В файле есть ошибки: ничего не сохранено.', net_error: 'Запрос не выполнен',
+      c_rows: 'Строки', c_observations: 'Наблюдения', c_missing: 'Пропуски', c_rejected: 'Отклонённые строки', c_inserted: 'Новые',
+      c_revised: 'Изменённые', c_unchanged: 'Без изменений', c_errors: 'Ошибки', c_warnings: 'Предупреждения',
+      severity: 'Важность', line: 'Строка', column: 'Столбец', rule: 'Правило', message: 'Сообщение',
+      annotate: 'Добавить заметку', author_ph: 'по умолчанию: имя токена', save: 'Сохранить', saved: 'Сохранено.',
+      v_confirmed: 'подтверждено — реальная угроза', v_dismissed: 'отклонено — ложная тревога', v_watch: 'наблюдать — пока не решено'
+    },
+    kk: {
+      s_upload: 'Жүктеу', token: 'Токен', token_ph: "'qala token create' берген токен",
+      upload_note: "Статистикалық кестені жүктеу (docs/data-format.md пішімдерінің біріндегі CSV). Ол 'qala import' сияқты тексеріледі; қателер болса, ештеңе сақталмайды. Жазу үшін токен қажет: 'qala token create'.",
+      dry_run: 'Тек тексеру (ештеңе сақтамау)', upload_btn: 'Жүктеу', sending: 'Жіберілуде…', up_refused: 'Қабылданбады',
+      up_stored: '{id}-импорт ретінде сақталды.', up_dry: 'Тексерілді: ештеңе сақталмады.', up_nothing: 'Сақтайтын ештеңе жоқ: файлда бақылау жоқ.',
+      up_errors: 'Файлда қателер бар: ештеңе сақталмады.', net_error: 'Сұрау орындалмады',
+      c_rows: 'Жолдар', c_observations: 'Бақылаулар', c_missing: 'Бос мәндер', c_rejected: 'Қабылданбаған жолдар', c_inserted: 'Жаңа',
+      c_revised: 'Өзгертілген', c_unchanged: 'Өзгермеген', c_errors: 'Қателер', c_warnings: 'Ескертулер',
+      severity: 'Маңыздылығы', line: 'Жол', column: 'Баған', rule: 'Ереже', message: 'Хабар',
+      annotate: 'Жазба қосу', author_ph: 'әдепкі бойынша: токен атауы', save: 'Сақтау', saved: 'Сақталды.',
+      v_confirmed: 'расталды — нақты қауіп', v_dismissed: 'жоққа шығарылды — жалған дабыл', v_watch: 'бақылауда — әлі шешілмеген'
+    }
+  };
+  Object.keys(MSG_SERVED).forEach(l => Object.assign(MSG[l], MSG_SERVED[l]));
+  const VERDICTS = ['confirmed', 'dismissed', 'watch'];
+  const DATA_PARAMS = ['lang', 'period', 'at', 'spec', 'unit'];
+  let served = false, dataUrl = null, token = '', uploadState = null, noteState = null;
+
+  /* api/report with the page's own query parameters that the endpoint knows
+     (http://host:8080/?lang=ru&period=2021 opens the dashboard in Russian on 2021) */
+  function reportUrl() {
+    if (window.QALA_DATA_URL) return window.QALA_DATA_URL;
+    const q = new URLSearchParams(location.search), out = new URLSearchParams();
+    DATA_PARAMS.forEach(k => { if (q.has(k)) out.set(k, q.get(k)); });
+    const s = out.toString();
+    return 'api/report' + (s ? '?' + s : '');
+  }
+  /* fetch → {status, body}; body is the JSON answer, or {error: {message}} */
+  async function send(url, init) {
+    try {
+      const r = await fetch(url, init);
+      let body;
+      try { body = await r.json(); } catch (e) { body = { error: { status: r.status, message: r.statusText } }; }
+      return { status: r.status, body };
+    } catch (e) {
+      return { status: 0, body: { error: { status: 0, message: t('net_error') + ': ' + e } } };
+    }
+  }
+  function authHeaders(extra) {
+    const h = Object.assign({}, extra || {});
+    if (token) h.Authorization = 'Bearer ' + token;
+    return h;
+  }
+  function errorText(res) {
+    const e = res.body && res.body.error;
+    return `${res.status ? res.status + ' ' : ''}${res.status === 401 ? t('up_refused') + ': ' : ''}${e ? e.message : ''}`;
+  }
+  async function reload() {
+    const res = await send(dataUrl);
+    if (res.status !== 200) return;
+    setData(res.body);
+    render();
+  }
+
+  function sectionUpload() {
+    let h = `<section id="upload" class="screen-only"><h2>${esc(t('s_upload'))}</h2><p class="note">${esc(t('upload_note'))}</p>`;
+    h += `<form id="upload-form" class="dash-form"><label>${esc(t('file'))} <input type="file" id="upload-file" accept=".csv,text/csv,text/plain" required></label>` +
+      `<label>${esc(t('token'))} <input type="password" class="token" id="upload-token" autocomplete="off" placeholder="${esc(t('token_ph'))}" value="${esc(token)}"></label>` +
+      `<label><input type="checkbox" id="upload-dry"> ${esc(t('dry_run'))}</label> <button type="submit">${esc(t('upload_btn'))}</button></form>`;
+    return h + `<div id="upload-result">${uploadResult()}</div></section>`;
+  }
+
+  function uploadResult() {
+    const u = uploadState;
+    if (!u) return '';
+    if (u.pending) return `<p class="muted">${esc(t('sending'))}</p>`;
+    const b = u.body || {}, attr = `data-status="${u.status}"`;
+    if (!b.stats) return `<p class="dash-error" ${attr}>${esc(errorText(u))}</p>`;
+    const stored = b.stored && b.batch, st = b.stats;
+    const msg = stored ? t('up_stored').replace('{id}', b.batch.id) : b.errors ? t('up_errors') : b.dry_run ? t('up_dry') : t('up_nothing');
+    let h = `<p class="${b.errors ? 'dash-error' : 'dash-ok'}" ${attr} data-stored="${stored ? 1 : 0}"><b>${esc(b.file)}</b>: ${esc(msg)}</p>`;
+    const counts = [['c_rows', st.rows], ['c_observations', st.observations], ['c_missing', st.missing], ['c_rejected', st.rejected_rows]];
+    if (stored) counts.push(['c_inserted', b.batch.inserted], ['c_revised', b.batch.revised], ['c_unchanged', b.batch.unchanged]);
+    counts.push(['c_errors', b.errors], ['c_warnings', b.warnings]);
+    h += `<div class="tw"><table class="counts"><tbody>` + counts.map(c =>
+      `<tr data-count="${c[0].slice(2)}"><th>${esc(t(c[0]))}</th><td class="num">${fmt(c[1], 0)}</td></tr>`).join('') + '</tbody></table></div>';
+    const f = (b.findings || []).slice(0, 200);
+    if (f.length) h += table([t('severity'), t('line'), t('column'), t('rule'), t('message')],
+      f.map(x => [esc(x.severity), fmt(x.line, 0), x.column ? fmt(x.column, 0) : '', esc(x.rule), esc(x.message)]), [1, 2]);
+    return h;
+  }
+
+  async function doUpload() {
+    const input = $('#upload-file'), f = input && input.files[0];
+    if (!f) return;
+    const dry = $('#upload-dry') && $('#upload-dry').checked;
+    uploadState = { pending: true };
+    $('#upload-result').innerHTML = uploadResult();
+    const res = await send('api/import?name=' + encodeURIComponent(f.name) + (dry ? '&dry_run=1' : ''),
+      { method: 'POST', headers: authHeaders({ 'Content-Type': 'text/csv' }), body: f });
+    uploadState = res;
+    if (res.body && res.body.stored) await reload(); /* the new data in every section */
+    const box = $('#upload-result');
+    if (box) box.innerHTML = uploadResult();
+  }
+
+  function annotateForm(p) {
+    const m = D.monitor || {};
+    const own = [...new Set(p.evaluations.map(r => r.indicator))];
+    const inds = own.length ? own : (D.indicators || []).map(i => i.code);
+    const ns = noteState && noteState.unit === p.unit ? noteState : null;
+    let h = `<form id="note-form" class="dash-form screen-only" data-unit="${esc(p.unit)}"><h4>${esc(t('annotate'))}</h4>`;
+    h += `<label>${esc(t('indicator'))} <select id="note-indicator">` + inds.map(c => `<option value="${esc(c)}">${esc(indName(c))}</option>`).join('') + '</select></label>';
+    h += `<label>${esc(t('period'))} <input id="note-period" size="8" required value="${esc(m.period || D.period || '')}"></label>`;
+    h += `<label>${esc(t('verdict'))} <select id="note-verdict">` + VERDICTS.map(v => `<option value="${v}">${esc(t('v_' + v))}</option>`).join('') + '</select></label>';
+    h += `<label class="wide">${esc(t('note'))} <input id="note-text" maxlength="2000"></label>`;
+    h += `<label>${esc(t('author'))} <input id="note-author" maxlength="100" placeholder="${esc(t('author_ph'))}"></label>`;
+    h += `<label>${esc(t('token'))} <input type="password" class="token" id="note-token" autocomplete="off" placeholder="${esc(t('token_ph'))}" value="${esc(token)}"></label>`;
+    h += `<button type="submit">${esc(t('save'))}</button>`;
+    h += `<p id="note-result" ${ns ? `data-status="${ns.status}"` : ''} class="${ns && ns.status === 201 ? 'dash-ok' : 'dash-error'}">` +
+      (ns ? esc(ns.status === 201 ? t('saved') : errorText(ns)) : '') + '</p>';
+    return h + '</form>';
+  }
+
+  async function doAnnotate(form) {
+    const unit = form.dataset.unit, val = id => ($(id) ? $(id).value.trim() : '');
+    const body = { unit, indicator: val('#note-indicator'), period: val('#note-period'), verdict: val('#note-verdict'), note: val('#note-text') };
+    if (val('#note-author')) body.author = val('#note-author');
+    const res = await send('api/annotations', { method: 'POST', headers: authHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+    noteState = { unit, status: res.status, body: res.body };
+    if (res.status === 201) { await reload(); return; } /* the note in the passport and the alert list */
+    const out = $('#note-result'); /* refused: the form keeps what was typed */
+    if (out) { out.dataset.status = String(res.status); out.className = 'dash-error'; out.textContent = errorText(res); }
+  }
+
+  function bindServed() {
+    document.addEventListener('input', e => { if (e.target.classList && e.target.classList.contains('token')) token = e.target.value.trim(); });
+    document.addEventListener('submit', e => {
+      if (e.target.id === 'upload-form') { e.preventDefault(); doUpload(); }
+      else if (e.target.id === 'note-form') { e.preventDefault(); doAnnotate(e.target); }
+    });
+  }
+
   /* ---- the page ------------------------------------------------------------------------- */
   function render() {
     charts.forEach(c => c.dispose());
@@ -642,7 +806,8 @@
     document.querySelectorAll('button.lang').forEach(b => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
     const parts = [['typology', sectionTypology, D.units], ['scoreboard', sectionScoreboard, D.monitor], ['alerts', sectionAlerts, D.alerts],
       ['categories', sectionCategories, D.categories], ['index', sectionIndex, D.index], ['ineq', sectionInequality, D.inequality],
-      ['passports', sectionPassports, D.passports], ['method', sectionMethodology, D.methodology]].filter(p => p[2] !== undefined);
+      ['passports', sectionPassports, D.passports], ['method', sectionMethodology, D.methodology],
+      ['upload', sectionUpload, served ? true : undefined]].filter(p => p[2] !== undefined);
     const ids = { ineq: 'inequality', method: 'methodology' };
     $('#nav').innerHTML = parts.map(p => `<a href="#${ids[p[0]] || p[0]}">${esc(t('s_' + p[0]))}</a>`).join('');
     let h = `<h1>${esc(t('title'))}</h1><p class="meta">${esc(t('period'))}: ${esc(periodText(D.period))} · ${esc(t('at'))}: ${esc(D.at || '')} · ` +
@@ -665,13 +830,18 @@
     render();
   }
 
-  function start(data) {
+  function setData(data) {
     D = data;
     byCode.units = index(D.units);
     byCode.indicators = index(D.indicators);
     byCode.groups = index(D.groups);
     byCode.domains = index(D.domains);
+  }
+
+  function start(data) {
+    setData(data);
     lang = MSG[D.lang] ? D.lang : 'en';
+    if (served) bindServed();
     document.querySelectorAll('button.lang').forEach(b => b.addEventListener('click', () => setLang(b.dataset.lang)));
     $('#print').addEventListener('click', () => window.print());
     document.addEventListener('click', e => {
@@ -692,6 +862,12 @@
 
   window.qala = { setLang, openPassport };
   if (window.QALA_DATA) start(window.QALA_DATA);
-  else fetch(window.QALA_DATA_URL || 'api/report').then(r => r.json()).then(start)
-    .catch(e => { $('#app').textContent = 'qala: ' + e; });
+  else {
+    served = true;
+    dataUrl = reportUrl();
+    send(dataUrl).then(res => {
+      if (res.status === 200) start(res.body);
+      else $('#app').textContent = 'qala: ' + dataUrl + ': ' + errorText(res);
+    });
+  }
 })();

@@ -68,6 +68,7 @@ static const route routes[] = {
     {"/api/trends", 0, M_GET, srv_api_trends, "indicator from to units group region lang"},
     {"/api/sensitivity", 0, M_GET, srv_api_sensitivity,
      "spec period weights n seed fraction kind group region lang"},
+    {"/api/report", 0, M_GET, srv_api_report, "lang period at spec unit"},
 };
 
 /* ---- small helpers for the handlers ---- */
@@ -424,6 +425,8 @@ static enum MHD_Result last_call(srv_request *req, const route *rt)
         if (text) {
             srv_cache_put(s, &fp, key.b.data, text, strlen(text), JSON_TYPE);
             free(text);
+        } else if (!r.json && r.body) { /* an answer written as text (/api/report) */
+            srv_cache_put(s, &fp, key.b.data, r.body, r.len, r.content_type ? r.content_type : JSON_TYPE);
         }
     }
     qala_buf__free(&key.b);

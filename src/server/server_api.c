@@ -1,6 +1,7 @@
 /* src/server/server_api.c — the API's registry and data endpoints: the list of
- * endpoints, units, groups, indicators, observations, import batches, annotations, and
- * the two writes (an upload of a statistics table, an annotation).
+ * endpoints, units, groups, indicators, observations, import batches, annotations, the
+ * two writes (an upload of a statistics table, an annotation) and the report's data
+ * object that the dashboard renders (GET /api/report).
  *
  * Each handler reads its parameters (a bad one is a 400 naming it), calls the library
  * as the matching CLI command does (`qala units`, `groups`, `indicators`, `export`,
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "qala/report.h"
 #include "server/server_internal.h"
 
 #define MAX_CODES 256
@@ -25,7 +27,7 @@ int srv_api_root(srv_ctx *c, srv_reply *r)
         "GET /api/units", "GET /api/units/{code}", "GET /api/groups", "GET /api/indicators",
         "GET /api/observations", "GET /api/batches", "GET /api/annotations", "POST /api/annotations",
         "POST /api/import", "GET /api/monitor", "GET /api/alerts", "GET /api/index", "GET /api/inequality",
-        "GET /api/trends", "GET /api/sensitivity"};
+        "GET /api/trends", "GET /api/sensitivity", "GET /api/report"};
     json_t *list = json_array();
     for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
         json_array_append_new(list, json_string(endpoints[i]));
@@ -494,5 +496,42 @@ int srv_api_import(srv_ctx *c, srv_reply *r)
 done:
     qala_dataset_free(ds);
     qala_findings_free(f);
+    return 0;
+}
+
+/* ---- GET /api/report ---- */
+
+/* The data object of the report and the dashboard (qala_report_data, docs/report-data.md),
+ * which the front end served at / fetches. The parameters are `qala report`'s options;
+ * spec is only an embedded spec's name (a server reads no file named by a client). The
+ * object is answered as the library wrote it (no second JSON pass) and cached like every
+ * GET: it is the largest answer and the slowest to compute (one monitor evaluation, one
+ * index run, the inequality panels), and the writes above clear the cache. */
+int srv_api_report(srv_ctx *c, srv_reply *r)
+{
+    qala_report_options opt = QALA_REPORT_OPTIONS_INIT;
+    const char *at = srv_param(c, "at"), *spec = srv_param(c, "spec");
+    size_t unit;
+    if (srv_lang(c, r, &opt.lang) || srv_period_param(c, r, "period", &opt.period) ||
+        srv_unit_param(c, r, "unit", &unit))
+        return 0;
+    if (at && qala_date_parse(&opt.at, at, 1) != QALA_OK)
+        return srv_error(r, 400, "at '%s': %s", at, qala_error_last()->message);
+    if (spec) {
+        if (!*spec || strchr(spec, '/') || strchr(spec, '\\'))
+            return srv_error(r, 400, "spec '%s': expected the name of an embedded index spec (see /api/index)",
+                             spec);
+        opt.spec = spec;
+    }
+    if (unit != SIZE_MAX)
+        opt.unit = qala_registry_unit(c->m->reg, unit)->code;
+    char *json = NULL;
+    size_t len = 0;
+    qala_status st = qala_report_data(&json, &len, c->m->store, &opt);
+    if (st != QALA_OK)
+        return srv_fail(r, st, "report");
+    r->body = json; /* qala_mem__ allocated: the reply owns it */
+    r->len = len;
+    r->content_type = "application/json; charset=utf-8";
     return 0;
 }

@@ -162,6 +162,7 @@ int srv_api_index(srv_ctx *c, srv_reply *r);
 int srv_api_inequality(srv_ctx *c, srv_reply *r);
 int srv_api_trends(srv_ctx *c, srv_reply *r);
 int srv_api_sensitivity(srv_ctx *c, srv_reply *r);
+int srv_api_report(srv_ctx *c, srv_reply *r);      /* the dashboard's data object */
 
 /* ---- server_cache.c ---- */
 void srv_fingerprint_get(const qala_server *s, srv_fingerprint *fp);
@@ -175,7 +176,8 @@ void srv_cache_clear(qala_server *s);
 
 /* ---- server_static.c ---- */
 /* Answers GET/HEAD of a path outside /api/: a file under the web root (404 outside it
- * or missing), or the embedded page. */
+ * or missing), or without a web root the dashboard embedded in the library (web/: /,
+ * /index.html, /style.css, /app.js, /echarts.min.js; 404 otherwise). */
 int srv_static(qala_server *s, const char *path, srv_reply *r);
 
 #endif

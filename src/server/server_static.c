@@ -1,12 +1,14 @@
-/* src/server/server_static.c — the front end at /: files under the web root (--web
- * DIR), or a small embedded page when there is none.
+/* src/server/server_static.c — the front end at /: the dashboard embedded in the
+ * library (web/index.html, style.css, app.js and ECharts, the same bytes `qala report`
+ * inlines), or files under the web root (--web DIR) instead.
  *
  * The path (already URL-decoded by libmicrohttpd, so that %2e%2e is ".." here) is joined
  * to the web root and resolved with realpath(); the answer is a file only when the
  * resolved path lies inside the resolved root. So "..", encoded dots, symbolic links
  * that lead out and NUL bytes all end in 404, never in a file outside the root. A
  * directory answers with its index.html. Files are read whole (a front end's files are
- * small; over 32 MiB is refused).
+ * small; over 32 MiB is refused). The embedded files are copied from the library's
+ * read-only data (about 1 MB, ECharts, once per page load).
  * Workload: a handful of files per page load.
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "report_internal.h"
 #include "server/server_internal.h"
 
 #define MAX_FILE ((size_t)32 << 20)
@@ -42,30 +45,18 @@ static const char *type_of(const char *path)
     return "application/octet-stream";
 }
 
-/* Until the front end of web/ is served (--web DIR), this page: the API's entry points
- * and an upload form (which needs a token). */
-static const char embedded_page[] =
-    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    "<title>qala</title>\n<style>body{font:15px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;"
-    "padding:0 1rem}code{background:#eee;padding:0 .2em}pre{background:#f6f6f6;padding:.5rem;overflow:auto}"
-    "</style></head>\n<body>\n<h1>qala</h1>\n"
-    "<p>Monitoring the socio-economic development of Kazakhstan's cities. The JSON API is "
-    "described at <a href=\"/api/\">/api/</a> (docs/api.md in the source tree).</p>\n<ul>\n"
-    "<li><a href=\"/api/units\">units</a></li><li><a href=\"/api/groups\">groups</a></li>\n"
-    "<li><a href=\"/api/indicators\">indicators</a></li><li><a href=\"/api/monitor\">monitor</a> "
-    "(the threshold scoreboard)</li>\n<li><a href=\"/api/alerts\">alerts</a></li>"
-    "<li><a href=\"/api/index\">index</a> (the composite index)</li>\n</ul>\n"
-    "<h2>Upload a statistics table</h2>\n<form id=\"up\"><p><input type=\"file\" id=\"file\" "
-    "accept=\".csv,text/csv\"> <input type=\"password\" id=\"token\" placeholder=\"token\" "
-    "autocomplete=\"off\"> <button>Upload</button></p></form>\n<pre id=\"out\"></pre>\n<script>\n"
-    "document.getElementById('up').addEventListener('submit', async e => {\n"
-    "  e.preventDefault();\n  const f = document.getElementById('file').files[0];\n"
-    "  if (!f) return;\n  const r = await fetch('/api/import?name=' + encodeURIComponent(f.name), {method: 'POST',\n"
-    "    headers: {'Authorization': 'Bearer ' + document.getElementById('token').value,\n"
-    "              'Content-Type': 'text/csv'}, body: f});\n"
-    "  document.getElementById('out').textContent = r.status + '\\n' + JSON.stringify(await r.json(), null, 2);\n"
-    "});\n</script>\n</body></html>\n";
+/* The dashboard embedded in the library: the front end of web/ as `qala report` inlines
+ * it (report_html.c keeps the bytes). Served as separate files, index.html has no data
+ * in it, so app.js fetches api/report (relative: the page may sit under a prefix). */
+static const struct {
+    const char *path, *asset, *type;
+} embedded[] = {
+    {"/", "index.html", "text/html; charset=utf-8"},
+    {"/index.html", "index.html", "text/html; charset=utf-8"},
+    {"/style.css", "style.css", "text/css; charset=utf-8"},
+    {"/app.js", "app.js", "text/javascript; charset=utf-8"},
+    {"/echarts.min.js", "echarts.min.js", "text/javascript; charset=utf-8"},
+};
 
 static int not_found(srv_reply *r, const char *path)
 {
@@ -75,14 +66,19 @@ static int not_found(srv_reply *r, const char *path)
 int srv_static(qala_server *s, const char *path, srv_reply *r)
 {
     if (!s->web_root) {
-        if (strcmp(path, "/") != 0 && strcmp(path, "/index.html") != 0)
-            return not_found(r, path);
-        r->body = qala_mem__strdup(embedded_page);
-        if (!r->body)
-            return srv_error(r, 500, "out of memory");
-        r->len = sizeof embedded_page - 1;
-        r->content_type = "text/html; charset=utf-8";
-        return 0;
+        for (size_t i = 0; i < sizeof embedded / sizeof embedded[0]; i++) {
+            size_t n;
+            const char *bytes;
+            if (strcmp(path, embedded[i].path) != 0 || !(bytes = qala_report__web_asset(embedded[i].asset, &n)))
+                continue;
+            if (!(r->body = qala_mem__malloc(n + 1)))
+                return srv_error(r, 500, "out of memory");
+            memcpy(r->body, bytes, n + 1);
+            r->len = n;
+            r->content_type = embedded[i].type;
+            return 0;
+        }
+        return not_found(r, path);
     }
     size_t rootlen = strlen(s->web_root), plen = strlen(path);
     if (plen > 2048 || path[0] != '/')

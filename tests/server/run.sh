@@ -2,7 +2,8 @@
 # tests/server/run.sh QALA — drives a real `qala serve` on a free port with curl: the shape
 # of every endpoint on the demo data, the error statuses (400, 401, 404, 405, 413, 422),
 # path traversal attempts, uploads with and without a token (nothing stored without),
-# the access log, and SIGTERM with a request in flight (answered, then a clean exit).
+# the access log, SIGTERM with a request in flight (answered, then a clean exit), and
+# without --web the embedded dashboard with GET /api/report (cached until a write).
 set -uo pipefail
 QALA=$(realpath "${1:?usage: run.sh QALA}")
 pid=
@@ -160,6 +161,50 @@ wait $pid; rc=$?
 [[ $rc == 0 ]] && ok "the server exited 0 after SIGTERM" || bad "server exit status $rc: $(tail -5 err.txt)"
 grep -q 'SIGTERM: stopping' err.txt && grep -q stopped err.txt && ok "the server said it stopped" || bad "$(cat err.txt)"
 curl -s -m 2 "$base/api/" >/dev/null && bad "still answering after SIGTERM" || ok "no longer listening"
+
+# ---- the dashboard embedded in the library (no --web) and GET /api/report ----
+: > out.txt
+start
+expect 200 /
+grep -q 'src="app.js"' body.json && grep -q 'src="echarts.min.js"' body.json && ok "  / is the embedded dashboard (relative asset links)" \
+    || bad "/ is not the embedded dashboard: $(head -c 200 body.json)"
+for a in /index.html /style.css /app.js /echarts.min.js; do
+    type=$(curl -s -o body.json -w '%{http_code} %{content_type}' "$base$a")
+    [[ $type == "200 text/"* && $(wc -c < body.json) -gt 1000 ]] && ok "200 $a ($type)" || bad "$a: $type"
+done
+[[ $(wc -c < body.json) -gt 500000 ]] && grep -q 'echarts' body.json && ok "  /echarts.min.js is ECharts" || bad "/echarts.min.js is not ECharts"
+expect 404 /nosuch.js; is_error 404
+expect 404 /web/app.js
+code=$(curl -s --path-as-is -o body.json -w '%{http_code}' "$base/../../etc/passwd")
+[[ $code == 404 ]] && ! grep -q 'root:' body.json && ok "404 /../../etc/passwd (embedded)" || bad "traversal (embedded): $code"
+expect 405 /app.js -X POST; is_error 405
+expect 200 /api/report
+shape "j['schema'] == 'qala-report/1' and j['data'] == 'database' and j['lang'] == 'en' and j['period'] == '2022' and len(j['passports']) > 20 and len(j['monitor']['rows']) > 100 and len(j['methodology']['batches']) == 11"
+expect 200 "/api/report?lang=ru&period=2021&at=2017-06-01&unit=KZ-TEMIRTAU"
+shape "j['lang'] == 'ru' and j['period'] == '2021' and j['at'] == '2017-06-01' and [p['unit'] for p in j['passports']] == ['KZ-TEMIRTAU']"
+expect 200 "/api/report?spec=city-development&unit=Temirtau"
+shape "j['index']['spec'] == 'city-development' and [p['unit'] for p in j['passports']] == ['KZ-TEMIRTAU']"
+expect 400 "/api/report?spec=nosuch"; is_error 400
+expect 400 "/api/report?spec=../../etc/passwd"; is_error 400
+expect 400 "/api/report?at=2017-13-01"; is_error 400
+expect 400 "/api/report?period=20x2"; is_error 400
+expect 400 "/api/report?lang=de"; is_error 400
+expect 400 "/api/report?unit=KZ-NOWHERE"; is_error 400
+expect 400 "/api/report?sections=1"; is_error 400
+expect 405 /api/report -X POST; is_error 405
+# cached until a write: the same object (its "generated" second too) a second later, then
+# the upload's batch and the note in the next answers
+curl -s -o r1.json "$base/api/report"; sleep 1.1; curl -s -o r2.json "$base/api/report"
+cmp -s r1.json r2.json && ok "/api/report answers the same object a second later (cached)" || bad "/api/report was computed again"
+token2=$("$QALA" token create --name dash --db demo.db 2>/dev/null)
+expect 200 "/api/import?name=dash.csv" --data-binary $'unit,indicator,period,value\nKZ-TEMIRTAU,unemployment_ilo_pct,2031,4.7\n' -H "Authorization: Bearer $token2"
+expect 200 /api/report
+shape "len(j['methodology']['batches']) == 12 and j['methodology']['batches'][-1]['file'] == 'dash.csv'"
+expect 201 /api/annotations -H "Authorization: Bearer $token2" -d '{"unit":"KZ-TEMIRTAU","indicator":"unemployment_ilo_pct","period":"2022","verdict":"watch","note":"from the dashboard"}'
+expect 200 /api/report
+shape "any(a['unit'] == 'KZ-TEMIRTAU' and a['note'] == 'from the dashboard' for a in j['annotations'])"
+kill -TERM $pid; wait $pid; rc=$?; pid=
+[[ $rc == 0 ]] && ok "the server (embedded dashboard) exited 0 after SIGTERM" || bad "exit status $rc: $(tail -5 err.txt)"
 
 # ---- starting: bad options ----
 "$QALA" serve --db nosuch.db --listen 127.0.0.1:0 >/dev/null 2>err2.txt; rc=$?

@@ -91,11 +91,44 @@ Test(server, starts_on_a_free_port_answers_and_stops)
     http(port, "GET /api/units/KZ-NOWHERE HTTP/1.0\r\n\r\n", buf, sizeof buf);
     cr_expect(strstr(buf, " 404 ") != NULL && strstr(buf, "\"status\":404") != NULL, "%s", buf);
     http(port, "GET / HTTP/1.0\r\n\r\n", buf, sizeof buf);
-    cr_expect(strstr(buf, "<h1>qala</h1>") != NULL, "the embedded page without --web");
+    cr_expect(strstr(buf, "<main id=\"app\">") != NULL, "the embedded dashboard without --web");
     qala_server_stop(srv, 1000);
     cr_expect_eq(seen.n, 3, "one access-log call per request");
     cr_expect_eq(seen.status, 200);
     cr_expect_str_eq(seen.path, "/");
+}
+
+/* Without --web, / and the four files of web/ are the ones compiled into the library
+ * (the same bytes `qala report` inlines), and GET /api/report answers the report's data
+ * object (here a database with the registry and framework but no observation). */
+Test(server, serves_the_embedded_dashboard_and_the_report_data)
+{
+    char path[256];
+    make_db(path);
+    qala_server_options opt = QALA_SERVER_OPTIONS_INIT;
+    opt.listen = "127.0.0.1:0";
+    opt.db_path = path;
+    opt.threads = 1;
+    qala_server *srv = NULL;
+    cr_assert_eq(qala_server_start(&srv, &opt), QALA_OK, "%s", qala_error_last()->message);
+    unsigned port = qala_server_port(srv);
+    static char buf[4 << 20];
+    http(port, "GET /index.html HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, " 200 ") && strstr(buf, "text/html") && strstr(buf, "src=\"app.js\""), "%.300s", buf);
+    http(port, "GET /app.js HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, "text/javascript") && strstr(buf, "'api/report'"), "app.js fetches api/report");
+    http(port, "GET /style.css HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, "text/css") && strstr(buf, "@media print"), "%.200s", buf);
+    size_t n = http(port, "GET /echarts.min.js HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(n > 500000 && strstr(buf, " 200 "), "ECharts: %zu bytes", n);
+    http(port, "GET /echarts.js HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, " 404 ") && strstr(buf, "\"status\":404"), "%.200s", buf);
+    http(port, "GET /api/report?lang=kk HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, " 200 ") && strstr(buf, "\"schema\":\"qala-report/1\"") && strstr(buf, "\"lang\":\"kk\""),
+              "%.300s", buf);
+    http(port, "GET /api/report?spec=../x HTTP/1.0\r\n\r\n", buf, sizeof buf);
+    cr_expect(strstr(buf, " 400 ") && strstr(buf, "embedded index spec"), "%.300s", buf);
+    qala_server_stop(srv, 1000);
 }
 
 Test(server, refuses_bad_listen_addresses)
