@@ -220,7 +220,10 @@ static void write_meta(qala_report__ctx *c)
     qala_report__set(c, r, "generated", qala_report__date(qala_date_today()));
     qala_report__set(c, r, "lang", json_string(lang_code(c->opt->lang)));
     qala_report__set(c, r, "data", json_string(c->store ? "database" : "embedded"));
-    qala_report__set(c, r, "database", c->store ? json_string(qala_store_path(c->store)) : json_null());
+    /* the file's name without its folder: the data object also goes out over HTTP
+     * (qala serve), which must not tell clients where files are */
+    const char *db = c->store ? qala_store_path(c->store) : NULL, *slash = db ? strrchr(db, '/') : NULL;
+    qala_report__set(c, r, "database", db ? json_string(slash ? slash + 1 : db) : json_null());
     qala_report__set(c, r, "period", qala_report__period(c->period));
     qala_report__set(c, r, "at", qala_report__date(c->at));
     qala_report__set(c, r, "national_unit", c->country == SIZE_MAX ? json_null()
