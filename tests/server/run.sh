@@ -206,6 +206,19 @@ shape "any(a['unit'] == 'KZ-TEMIRTAU' and a['note'] == 'from the dashboard' for 
 kill -TERM $pid; wait $pid; rc=$?; pid=
 [[ $rc == 0 ]] && ok "the server (embedded dashboard) exited 0 after SIGTERM" || bad "exit status $rc: $(tail -5 err.txt)"
 
+# ---- 500: the database fails under the server (pages overwritten while it runs) ----
+cp demo.db damaged.db
+"$QALA" serve --db damaged.db --listen 127.0.0.1:0 > out3.txt 2> err3.txt &
+pid=$!
+for _ in $(seq 100); do grep -q listening out3.txt 2>/dev/null && break; sleep 0.05; done
+base="http://$(grep -o '127.0.0.1:[0-9]*' out3.txt)"
+size=$(stat -c %s damaged.db)
+dd if=/dev/urandom of=damaged.db bs=4096 seek=20 count=$(( size / 4096 - 21 )) conv=notrunc 2>/dev/null
+expect 500 "/api/observations?indicator=population&limit=5"; is_error 500
+shape "'malformed' in j['error']['message']" && ok "  the 500 says what failed" || bad "500 message: $(cat body.json)"
+expect 500 /api/batches; is_error 500
+kill -TERM $pid; wait $pid; pid=
+
 # ---- starting: bad options ----
 "$QALA" serve --db nosuch.db --listen 127.0.0.1:0 >/dev/null 2>err2.txt; rc=$?
 [[ $rc == 3 ]] && grep -q "does not exist" err2.txt && ok "no database: exit 3" || bad "no database: $rc $(cat err2.txt)"
