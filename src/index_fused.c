@@ -11,10 +11,11 @@
  * (the same kernels on the same values, in the same order per cell); the tests compare
  * both paths cell for cell.
  *
- * Passes: (1) per indicator, the screen counts (present, zeros) and the normalisation
- * parameters, pooled or per period; (2) per block of BLOCK rows: every kept indicator
- * normalised into a small buffer, then each aggregate in tree order (children before
- * parents) from the buffer or from its children's score columns; (3) the ranks of the ranked nodes. Each pass is split between
+ * Passes: (1) per indicator, the normalisation parameters (pooled or per period) and the
+ * screen counts (present cells from the parameters; zeros only when a limit on them is
+ * set); (2) per block of BLOCK rows: every kept indicator normalised into a small buffer,
+ * then each aggregate in tree order (children before parents) from the buffer or from its
+ * children's score columns; (3) the ranks of the ranked nodes. Each pass is split between
  * settings.threads threads (0: one per CPU); every column or block is computed by one
  * thread, so the results do not depend on the number of threads. Memory: the aggregates'
  * scores and ranks, plus BLOCK × (indicators + widest node) doubles per thread.
