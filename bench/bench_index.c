@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/csv.h"
+#include "asem_input.h"
 #include "qala/qala.h"
 
 static double now(void)
@@ -62,53 +62,6 @@ static double peak_rss(void)
 
 /* ---- ASEM -------------------------------------------------------------------------- */
 
-typedef struct table {
-    size_t nrows, ncols;
-    char **header;
-    char **text;    /* nrows × ncols */
-} table;
-
-static void table_load(table *t, const char *path)
-{
-    qala_csv *csv;
-    memset(t, 0, sizeof *t);
-    if (qala_csv__open_file(&csv, path, NULL, NULL) != QALA_OK || qala_csv__next(csv) != 1)
-        die(path);
-    t->ncols = qala_csv__nfields(csv);
-    t->header = calloc(t->ncols, sizeof *t->header);
-    for (size_t j = 0; j < t->ncols; j++)
-        t->header[j] = strdup(qala_csv__field(csv, j, NULL));
-    size_t cap = 0;
-    while (qala_csv__next(csv) == 1) {
-        if (t->nrows == cap) {
-            cap = cap ? 2 * cap : 64;
-            t->text = realloc(t->text, cap * t->ncols * sizeof *t->text);
-        }
-        for (size_t j = 0; j < t->ncols; j++)
-            t->text[t->nrows * t->ncols + j] = strdup(qala_csv__field(csv, j, NULL));
-        t->nrows++;
-    }
-    qala_csv__close(csv);
-}
-
-static void table_free(table *t)
-{
-    for (size_t j = 0; j < t->ncols; j++)
-        free(t->header[j]);
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        free(t->text[i]);
-    free(t->header);
-    free(t->text);
-}
-
-static size_t table_col(const table *t, const char *name)
-{
-    for (size_t j = 0; j < t->ncols; j++)
-        if (strcmp(t->header[j], name) == 0)
-            return j;
-    return SIZE_MAX;
-}
-
 static int run_asem(const char *shared, long reps)
 {
     qala_index_spec *spec;
@@ -118,59 +71,18 @@ static int run_asem(const char *shared, long reps)
         die("asem spec");
     const qala_index_tree *tree = qala_index_spec_tree(spec);
 
-    char path[1024];
-    snprintf(path, sizeof path, "%s/data/coinr-asem/COINr_ASEM_iData.csv", shared);
-    table t;
-    table_load(&t, path);
-    size_t n = t.nrows, ucode = table_col(&t, "uCode"), grp = table_col(&t, "EurAsia_group");
-    if (ucode == SIZE_MAX || grp == SIZE_MAX) {
-        fprintf(stderr, "bench_index: %s: no uCode or EurAsia_group column\n", path);
-        return 1;
-    }
-    /* every column that parses as numbers becomes an input column */
-    const char **codes = calloc(t.ncols, sizeof *codes);
-    double **cols = calloc(t.ncols, sizeof *cols);
-    const char **units = calloc(n, sizeof *units);
-    uint32_t *group = calloc(n, sizeof *group);
-    size_t ncols = 0;
-    for (size_t j = 0; j < t.ncols; j++) {
-        if (j == ucode || j == grp)
-            continue;
-        double *c = malloc(n * sizeof *c);
-        int numeric = 1;
-        for (size_t i = 0; i < n && numeric; i++) {
-            const char *s = t.text[i * t.ncols + j];
-            char *end;
-            c[i] = strtod(s, &end);
-            if (!*s || strcmp(s, "NA") == 0)
-                c[i] = NAN;
-            else if (*end)
-                numeric = 0;
-        }
-        if (!numeric) {
-            free(c);
-            continue;
-        }
-        codes[ncols] = t.header[j];
-        cols[ncols++] = c;
-    }
-    for (size_t i = 0; i < n; i++) {
-        units[i] = t.text[i * t.ncols + ucode];
-        group[i] = strcmp(t.text[i * t.ncols + grp], "Asia") == 0 ? 0 : 1;
-    }
-    const char *group_codes[] = {"Asia", "Europe"};
-    qala_index_grouping grouping = {"EurAsia_group", 2, group_codes, group};
-    qala_index_input input = {
-        .nunits = n, .unit_codes = units, .nperiods = 1, .periods = NULL,
-        .ncolumns = ncols, .column_codes = codes, .columns = (const double *const *)cols,
-        .ngroupings = 1, .groupings = &grouping};
+    asem_input A;
+    asem_input_load(&A, shared, "bench_index");
+    size_t n = A.input.nunits;
+    const char **units = A.units;
+    const qala_index_input *input = &A.input;
 
     double *times = calloc((size_t)reps, sizeof *times);
     double che = NAN;
     for (long r = 0; r < reps; r++) {
         qala_index_result *res;
         double t0 = now();
-        if (qala_index_run(&res, tree, &input) != QALA_OK)
+        if (qala_index_run(&res, tree, input) != QALA_OK)
             die("qala_index_run");
         times[r] = now() - t0;
         if (r == 0) {
@@ -188,13 +100,7 @@ static int run_asem(const char *shared, long reps)
            times[reps / 2], che);
 
     free(times);
-    for (size_t j = 0; j < ncols; j++)
-        free(cols[j]);
-    free(cols);
-    free(codes);
-    free(units);
-    free(group);
-    table_free(&t);
+    asem_input_free(&A);
     qala_findings_free(findings);
     qala_index_spec_free(spec);
     return 0;
