@@ -23,6 +23,7 @@
 
 #include "qala/aggregate.h"
 #include "util/internal.h"
+#include "util/simd.h"
 
 static inline double weight(const double *w, size_t j) { return w ? w[j] : 1.0; }
 
@@ -119,7 +120,7 @@ enum { CHUNK = 256 };
  * sums are made in the same order (children ascending) as the per-unit loop, so the
  * results are the same to the bit; a chunk with a non-finite child goes through the
  * per-unit loop, which reports the first such value in unit order. */
-static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
+QALA_VECTOR_CLONES static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
                                   const double *x, size_t n, size_t m, size_t us, size_t cs,
                                   const double *w, const qala_agg_spec *spec)
 {
@@ -195,7 +196,7 @@ static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *
 /* Geometric, harmonic and power means share the domain check and the offset. */
 typedef enum mean_kind { MEAN_GEOMETRIC, MEAN_HARMONIC, MEAN_POWER } mean_kind;
 
-static qala_status agg_positive(double *out, uint8_t *flags, qala_agg_report *rep,
+QALA_VECTOR_CLONES static qala_status agg_positive(double *out, uint8_t *flags, qala_agg_report *rep,
                                 const double *x, size_t n, size_t m, size_t us, size_t cs,
                                 const double *w, const qala_agg_spec *spec, mean_kind kind)
 {

@@ -11,15 +11,26 @@
  * (the same kernels on the same values, in the same order per cell); the tests compare
  * both paths cell for cell.
  *
- * Passes: (1) per indicator, the normalisation parameters (pooled or per period) and the
- * screen counts (present cells from the parameters; zeros only when a limit on them is
- * set); (2) per block of BLOCK rows: every kept indicator normalised into a small buffer,
- * then each aggregate in tree order (children before parents) from the buffer or from its
- * children's score columns; (3) the ranks of the ranked nodes. Each pass is split between
- * settings.threads threads (0: one per CPU); every column or block is computed by one
- * thread, so the results do not depend on the number of threads. Memory: the aggregates'
- * scores and ranks, plus BLOCK × (indicators + widest node) doubles per thread.
+ * Passes: (1) per indicator, last column first, the normalisation parameters (pooled or
+ * per period) and the screen counts (present cells from the parameters; zeros only when
+ * a limit on them is set); (2a) the direct aggregates — an arithmetic mean of min-max
+ * indicators without transform — whose children have no missing value: column by column
+ * straight from the input (first column first: those pass 1 read last are still in the
+ * cache), each thread a range of rows; (2) per block of BLOCK rows, every other
+ * aggregate in tree order (children before parents): a direct one from the input columns
+ * when the block has no missing value, else from its children normalised into a small
+ * buffer (the general path), or from its children's score columns; (3) the ranks of the
+ * ranked nodes, one column per thread, or, for fewer long columns than threads, each
+ * split between the threads (rank_internal.h). The direct kernels repeat the operations
+ * of norm_minmax and agg_arithmetic in the same order, built for wide vectors
+ * (util/simd.h). Each pass is split between settings.threads threads (0: one per CPU);
+ * every column, row or block is computed by one thread, so the results do not depend on
+ * the number of threads. Memory: the aggregates' scores and ranks (in huge pages where
+ * the kernel offers them: qala_mem__malloc_big), 24 bytes a unit for the ranks, plus
+ * BLOCK × (indicators + widest node) doubles per thread that only the general path
+ * touches.
  */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -28,10 +39,12 @@
 
 #include "index_internal.h"
 #include "util/internal.h"
+#include "rank_internal.h"
+#include "util/simd.h"
 
 /* rows per block, and the buffers' leading dimension (padded so that the cells of one
  * row in successive columns do not fall 4 KiB apart, on the same cache set) */
-enum { BLOCK = 2048, LD = BLOCK + 8 };
+enum { BLOCK = 2048, LD = BLOCK + 8, MAX_DIRECT = 64 };
 
 int qala_index__fused_applies(const qala_index_result *res)
 {
@@ -64,9 +77,19 @@ typedef struct fused {
     qala_normalise_params *par;      /* nind × npar */
     size_t *kid_start, *kid;         /* per aggregate (a - nind): its living children */
     double *kw;                      /* their weights, aligned with kid */
+    uint8_t *direct;                 /* per aggregate: the direct kernel may apply (every
+                                        living child a min-max indicator, arithmetic mean) */
+    uint8_t *under_direct;           /* per indicator: its parent is direct */
+    uint8_t *by_column;              /* per aggregate: direct, no child has a missing value
+                                        or a degenerate range: done column by column */
     unsigned *flags;                 /* nthreads × nind normalisation flags */
     size_t nthreads;
     size_t nblocks;                  /* blocks of rows, never across a period */
+    /* a column ranked on every thread (passes 4 and 5) */
+    qala_rank__part *parts;          /* nthreads */
+    const double *split_x;
+    double *split_out;
+    size_t split_period;
     /* the first error (lowest work item), under lock */
     pthread_mutex_t lock;
     size_t err_item;
@@ -96,7 +119,9 @@ static void pass_params(fused *f, size_t t)
 {
     qala_index_result *res = f->res;
     const qala_index_settings *set = &res->tree->settings;
-    for (size_t i = t; i < res->nind; i += f->nthreads) {
+    /* last column first: pass 2 then reads the first columns from the cache */
+    for (size_t k = t; k < res->nind; k += f->nthreads) {
+        size_t i = res->nind - 1 - k;
         qala_index_indicator_report *rep = &res->report[i];
         memset(rep, 0, sizeof *rep);
         rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
@@ -152,7 +177,142 @@ static void pass_params(fused *f, size_t t)
 
 /* ---- pass 2: blocks of rows --------------------------------------------------------- */
 
-static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *gather)
+/* The direct kernel: the weighted arithmetic mean of min-max scaled indicators (no
+ * transform) from the input columns, without the normalised values ever stored. Each cell
+ * goes through the operations of norm_minmax (normalise.c), (sign·x - lo) / range · span
+ * + l (sign·x is x or -x exactly), and each unit's sum through those of agg_arithmetic
+ * (aggregate.c), s = 0, s += w_j · n_j in child order, s / wall: the same bits as the
+ * staged path. Returns 1 when every unit's sum is finite (out written), 0 when some cell
+ * is missing (NAN) or overflowed: the caller then takes the general path for the block. */
+enum { CHUNK = 256 };
+
+QALA_VECTOR_CLONES static int minmax_mean(double *out, const double *const *x, size_t len,
+                                          size_t m, const double *sign, const double *lo,
+                                          const double *range, const double *span,
+                                          const double *l, const double *w, double wall)
+{
+    double s[CHUNK];
+    for (size_t i0 = 0; i0 < len; i0 += CHUNK) {
+        size_t n = len - i0 < CHUNK ? len - i0 : CHUNK;
+        for (size_t i = 0; i < n; i++)
+            s[i] = 0;
+        for (size_t j = 0; j < m; j++) {
+            const double *xj = x[j] + i0;
+            double sg = sign[j], a = lo[j], r = range[j], sp = span[j], b = l[j], wj = w[j];
+            for (size_t i = 0; i < n; i++)
+                s[i] += wj * ((sg * xj[i] - a) / r * sp + b);
+        }
+        int bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad |= !(fabs(s[i]) <= DBL_MAX);
+        if (bad)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            out[i0 + i] = s[i] / wall;
+    }
+    return 1;
+}
+
+/* The direct kernel column by column (pass 2a), for a direct aggregate whose children
+ * have no missing value: out[r] = 0, then out[r] += w_j · n_j(x_j[r]) for each child in
+ * order, then out[r] / wall — agg_arithmetic's operations again. Each thread takes a
+ * range of rows of every column, so the sum in out stays in its cache while the columns
+ * stream by (columns 0, 1, ...: the ones pass 1 read last). */
+QALA_VECTOR_CLONES static void minmax_add(double *out, const double *x, size_t n, double sg,
+                                          double a, double r, double sp, double b, double wj)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] += wj * ((sg * x[i] - a) / r * sp + b);
+}
+
+static void pass_columns(fused *f, size_t t)
+{
+    const qala_index_result *res = f->res;
+    size_t ni = res->nind, lo = f->nr * t / f->nthreads, hi = f->nr * (t + 1) / f->nthreads;
+    for (size_t a = ni; a < res->nnodes && lo < hi; a++) {
+        if (!f->by_column[a - ni])
+            continue;
+        double *out = agg_col(f, a);
+        size_t j0 = f->kid_start[a - ni], m = f->kid_start[a - ni + 1] - j0;
+        memset(out + lo, 0, (hi - lo) * sizeof *out);
+        double wall = 0;
+        for (size_t j = 0; j < m; j++) {
+            size_t i = f->kid[j0 + j];
+            const qala_index_node *n = &res->tree->nodes[i];
+            double sg = n->direction < 0 ? -1.0 : 1.0, sp = n->normalise.upper - n->normalise.lower;
+            wall += f->kw[j0 + j];
+            /* row by row within a period (the parameters may be the period's own) */
+            for (size_t r = lo; r < hi;) {
+                size_t p = r / f->nk, end = (p + 1) * f->nk < hi ? (p + 1) * f->nk : hi;
+                const qala_normalise_params *par = &f->par[i * f->npar + (f->npar == 1 ? 0 : p)];
+                minmax_add(out + r, f->src[i] + r, end - r, sg, par->min, par->max - par->min,
+                           sp, n->normalise.lower, f->kw[j0 + j]);
+                r = end;
+            }
+        }
+        for (size_t r = lo; r < hi; r++)
+            out[r] = out[r] / wall;
+    }
+}
+
+/* Normalises indicator i of the block into the worker's buffer, once per block. */
+static qala_status normalise_kid(fused *f, size_t t, size_t i, size_t r0, size_t p,
+                                 size_t len, double *buf, uint8_t *normed)
+{
+    if (normed[i])
+        return QALA_OK;
+    const qala_index_node *n = &f->res->tree->nodes[i];
+    unsigned fl = 0;
+    const qala_normalise_params *par = &f->par[i * f->npar + (f->npar == 1 ? 0 : p)];
+    qala_status st = qala_normalise_apply(buf + i * LD, 1, f->src[i] + r0, 1, len,
+                                          n->direction, &n->normalise, par, &fl);
+    if (st != QALA_OK)
+        return st;
+    f->flags[t * f->res->nind + i] |= fl;
+    normed[i] = 1;
+    return QALA_OK;
+}
+
+/* Aggregate a of the block through the direct kernel, when it applies: 1 done, 0 not. */
+static int direct_block(fused *f, size_t t, size_t a, size_t r0, size_t p, size_t len,
+                        double *out)
+{
+    const qala_index_result *res = f->res;
+    size_t j0 = f->kid_start[a - res->nind], m = f->kid_start[a - res->nind + 1] - j0;
+    if (!f->direct[a - res->nind] || m > MAX_DIRECT)
+        return 0;
+    if (f->by_column[a - res->nind])
+        return 1; /* done in pass 2a */
+    const double *x[MAX_DIRECT];
+    double sign[MAX_DIRECT], lo[MAX_DIRECT], range[MAX_DIRECT], span[MAX_DIRECT],
+        l[MAX_DIRECT], wall = 0;
+    for (size_t j = 0; j < m; j++) {
+        size_t i = f->kid[j0 + j];
+        const qala_index_node *n = &res->tree->nodes[i];
+        const qala_normalise_params *par = &f->par[i * f->npar + (f->npar == 1 ? 0 : p)];
+        if (par->count == 0 || par->min == par->max)
+            return 0; /* a column of NAN: the general path flags it */
+        x[j] = f->src[i] + r0;
+        sign[j] = n->direction < 0 ? -1.0 : 1.0;
+        lo[j] = par->min;
+        range[j] = par->max - par->min;
+        span[j] = n->normalise.upper - n->normalise.lower;
+        l[j] = n->normalise.lower;
+        wall += f->kw[j0 + j];
+    }
+    if (!(wall > 0) ||
+        !minmax_mean(out, x, len, m, sign, lo, range, span, l, f->kw + j0, wall))
+        return 0;
+    /* the flags norm_minmax would have reported: the parameters' own */
+    for (size_t j = 0; j < m; j++) {
+        size_t i = f->kid[j0 + j];
+        f->flags[t * res->nind + i] |= f->par[i * f->npar + (f->npar == 1 ? 0 : p)].flags;
+    }
+    return 1;
+}
+
+static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *gather,
+                             uint8_t *normed)
 {
     qala_index_result *res = f->res;
     const qala_index_node *nodes = res->tree->nodes;
@@ -161,18 +321,15 @@ static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *
     size_t len = f->nk - (b % per_period) * BLOCK;
     if (len > BLOCK)
         len = BLOCK;
-    /* normalise every living indicator */
+    memset(normed, 0, ni);
+    /* every living indicator is normalised (its flags count) even when no aggregate
+     * takes it; those under a direct aggregate only when that falls back */
     for (size_t i = 0; i < ni; i++) {
-        const double *x = f->src[i];
-        if (!x || !res->alive[i])
+        if (!f->src[i] || !res->alive[i] || f->under_direct[i])
             continue;
-        unsigned fl = 0;
-        const qala_normalise_params *par = &f->par[i * f->npar + (f->npar == 1 ? 0 : p)];
-        qala_status st = qala_normalise_apply(buf + i * LD, 1, x + r0, 1, len,
-                                              nodes[i].direction, &nodes[i].normalise, par, &fl);
+        qala_status st = normalise_kid(f, t, i, r0, p, len, buf, normed);
         if (st != QALA_OK)
             return st;
-        f->flags[t * ni + i] |= fl;
     }
     /* aggregates in tree order: children before parents */
     for (size_t a = ni; a < res->nnodes; a++) {
@@ -183,7 +340,16 @@ static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *
                 out[r] = NAN;
             continue;
         }
+        if (direct_block(f, t, a, r0, p, len, out))
+            continue;
         const size_t *kid = f->kid + j0;
+        for (size_t j = 0; j < m; j++) {
+            if (kid[j] >= ni)
+                continue;
+            qala_status st = normalise_kid(f, t, kid[j], r0, p, len, buf, normed);
+            if (st != QALA_OK)
+                return st;
+        }
         int consecutive = 1, indicators = kid[0] < ni;
         for (size_t j = 1; j < m && consecutive; j++)
             consecutive = kid[j] == kid[0] + j && (kid[j] < ni) == (kid[0] < ni);
@@ -220,6 +386,7 @@ typedef struct worker {
     size_t t;
     int pass;
     double *buf, *gather;
+    uint8_t *normed;                 /* nind: normalised into buf in this block */
     qala_rank_item *items;
 } worker;
 
@@ -227,7 +394,7 @@ static void pass_blocks(worker *w)
 {
     fused *f = w->f;
     for (size_t b = w->t; b < f->nblocks; b += f->nthreads) {
-        qala_status st = one_block(f, w->t, b, w->buf, w->gather);
+        qala_status st = one_block(f, w->t, b, w->buf, w->gather, w->normed);
         if (st != QALA_OK) {
             fail(f, b, st);
             return;
@@ -236,6 +403,11 @@ static void pass_blocks(worker *w)
 }
 
 /* ---- pass 3: ranks ------------------------------------------------------------------ */
+
+/* Columns (and periods) to rank: one per thread at a time; or, when there are fewer
+ * of them than threads and they are long, each split between every thread (pass 4: each
+ * thread sorts its slice; pass 5: ranks it against every sorted slice). */
+enum { SPLIT_MIN = 16384 };
 
 static void pass_ranks(worker *w)
 {
@@ -257,15 +429,51 @@ static void pass_ranks(worker *w)
     }
 }
 
+/* the slice [lo, hi) of the split column that thread t ranks */
+static void split_slice(const fused *f, size_t t, size_t *lo, size_t *hi)
+{
+    *lo = f->nk * t / f->nthreads;
+    *hi = f->nk * (t + 1) / f->nthreads;
+}
+
+static void pass_sort_slice(worker *w)
+{
+    fused *f = w->f;
+    size_t lo, hi, off = f->split_period * f->nk;
+    split_slice(f, w->t, &lo, &hi);
+    qala_rank__sort_part(&f->parts[w->t], f->split_out + off, f->split_x + off, lo, hi,
+                         QALA_RANK_DESC, w->items);
+}
+
+static void pass_rank_slice(worker *w)
+{
+    fused *f = w->f;
+    qala_rank__rank_part(f->split_out + f->split_period * f->nk, f->parts, f->nthreads, w->t);
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
-    if (w->pass == 1)
+    switch (w->pass) {
+    case 1:
         pass_params(w->f, w->t);
-    else if (w->pass == 2)
+        break;
+    case 2:
         pass_blocks(w);
-    else
+        break;
+    case 3:
         pass_ranks(w);
+        break;
+    case 4:
+        pass_sort_slice(w);
+        break;
+    case 6:
+        pass_columns(w->f, w->t);
+        break;
+    default:
+        pass_rank_slice(w);
+        break;
+    }
     return NULL;
 }
 
@@ -305,16 +513,30 @@ qala_status qala_index__run_fused(qala_index_result *res)
     f.err_item = SIZE_MAX;
     f.err = QALA_OK;
 
+    /* ranked columns: one per thread, or each split between the threads */
+    size_t nranked = 0;
+    for (size_t i = 0; i < nn; i++)
+        nranked += qala_index__col(res, QALA_INDEX_STAGE_RANKED, i) != NULL;
+    int split = nt > 1 && nranked * f.np < nt && f.nk >= SPLIT_MIN;
+    size_t nitems = split ? f.nk / nt + 1 : f.nk;
+
     /* one scratch block: plan, per-thread buffers */
     size_t maxc = res->max_children ? res->max_children : 1;
     size_t bytes = ni * sizeof *f.src + ni * f.npar * sizeof *f.par +
                    (na + 1) * sizeof *f.kid_start + nn * sizeof *f.kid + nn * sizeof *f.kw +
-                   nt * ni * sizeof *f.flags + nt * sizeof(worker) +
-                   nt * (ni + maxc) * LD * sizeof(double) + nt * f.nk * sizeof(qala_rank_item) +
-                   16 * 12;
-    char *blk = qala_mem__malloc(bytes);
-    if (!blk)
+                   2 * na + ni + nt * ni * sizeof *f.flags + nt * sizeof(worker) +
+                   nt * sizeof(qala_rank__part) +
+                   nt * (ni + nitems * sizeof(qala_rank_item)) +
+                   16 * (12 + 3 * nt);
+    /* the blocks' buffers apart: only the general path touches them */
+    size_t buf_bytes = nt * (ni + maxc) * LD * sizeof(double);
+    char *blk = qala_mem__malloc_big(bytes);
+    double *bufs = qala_mem__malloc(buf_bytes);
+    if (!blk || !bufs) {
+        qala_mem__free_big(blk, bytes);
+        qala_mem__free(bufs);
         return qala_err__set(QALA_ENOMEM, "index: out of memory (fused run scratch)");
+    }
     char *at = blk;
 #define TAKE(ptr, count)                                                                     \
     do {                                                                                     \
@@ -328,13 +550,18 @@ qala_status qala_index__run_fused(qala_index_result *res)
     TAKE(f.kid_start, na + 1);
     TAKE(f.kid, nn);
     TAKE(f.kw, nn);
+    TAKE(f.direct, na);
+    TAKE(f.under_direct, ni);
+    TAKE(f.by_column, na);
     TAKE(f.flags, nt * ni);
+    TAKE(f.parts, nt);
     TAKE(ws, nt);
     for (size_t t = 0; t < nt; t++) {
         ws[t] = (worker){.f = &f, .t = t};
-        TAKE(ws[t].buf, ni * LD);
-        TAKE(ws[t].gather, maxc * LD);
-        TAKE(ws[t].items, f.nk);
+        ws[t].buf = bufs + t * (ni + maxc) * LD;
+        ws[t].gather = ws[t].buf + ni * LD;
+        TAKE(ws[t].normed, ni);
+        TAKE(ws[t].items, nitems);
     }
 #undef TAKE
     memset(f.flags, 0, nt * ni * sizeof *f.flags);
@@ -368,10 +595,52 @@ qala_status qala_index__run_fused(qala_index_result *res)
             }
     }
     f.kid_start[na] = k;
+    /* the direct kernel: every living child a min-max indicator without transform, under
+     * an arithmetic mean */
+    memset(f.under_direct, 0, ni);
+    for (size_t a = ni; a < nn; a++) {
+        int direct = tree->nodes[a].aggregate.method == QALA_AGG_ARITHMETIC;
+        for (size_t j = f.kid_start[a - ni]; j < f.kid_start[a - ni + 1] && direct; j++) {
+            const qala_index_node *n = &tree->nodes[f.kid[j]];
+            direct = f.kid[j] < ni && f.src[f.kid[j]] && n->normalise.method == QALA_NORM_MINMAX &&
+                     n->normalise.transform == QALA_NORM_TF_NONE;
+        }
+        f.direct[a - ni] = (uint8_t)direct;
+        for (size_t j = f.kid_start[a - ni]; j < f.kid_start[a - ni + 1] && direct; j++)
+            f.under_direct[f.kid[j]] = 1;
+        /* column by column when no child has a gap or a degenerate range in any period */
+        double wall = 0;
+        for (size_t j = f.kid_start[a - ni]; j < f.kid_start[a - ni + 1] && direct; j++) {
+            wall += f.kw[j];
+            for (size_t p = 0; p < f.npar && direct; p++) {
+                const qala_normalise_params *par = &f.par[f.kid[j] * f.npar + p];
+                direct = par->count == (f.npar == 1 ? f.nr : f.nk) && par->min != par->max;
+            }
+        }
+        f.by_column[a - ni] = (uint8_t)(direct && wall > 0 &&
+                                        f.kid_start[a - ni + 1] > f.kid_start[a - ni]);
+        for (size_t j = f.kid_start[a - ni]; j < f.kid_start[a - ni + 1] && f.by_column[a - ni]; j++)
+            for (size_t p = 0; p < f.npar; p++)
+                f.flags[f.kid[j]] |= f.par[f.kid[j] * f.npar + p].flags;
+    }
+    run_pass(ws, nt, 6);
     run_pass(ws, nt, 2);
     if (f.err != QALA_OK)
         goto done;
-    run_pass(ws, nt, 3);
+    if (!split) {
+        run_pass(ws, nt, 3);
+    } else {
+        for (size_t i = 0; i < nn; i++) {
+            f.split_out = qala_index__col(res, QALA_INDEX_STAGE_RANKED, i);
+            if (!f.split_out)
+                continue;
+            f.split_x = agg_col(&f, i);
+            for (f.split_period = 0; f.split_period < f.np; f.split_period++) {
+                run_pass(ws, nt, 4);
+                run_pass(ws, nt, 5);
+            }
+        }
+    }
     if (f.err != QALA_OK)
         goto done;
     /* no unit screen: the units' availability is not counted (one more pass over the
@@ -385,6 +654,7 @@ done:
     if (f.err != QALA_OK)
         st = qala_err__set(f.err, "%s", f.err_message);
     pthread_mutex_destroy(&f.lock);
-    qala_mem__free(blk);
+    qala_mem__free_big(blk, bytes);
+    qala_mem__free(bufs);
     return st;
 }

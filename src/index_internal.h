@@ -25,6 +25,7 @@ struct qala_index_result {
     size_t nind, nnodes;
 
     void *meta, *copies, *data, *scratch;
+    size_t meta_bytes, copies_bytes, data_bytes; /* qala_mem__malloc_big: freed with these */
 
     /* copies */
     const char **unit_codes;      /* nunits */

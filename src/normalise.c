@@ -21,6 +21,7 @@
 #include "qala/normalise.h"
 #include "qala/rank.h"
 #include "util/internal.h"
+#include "util/simd.h"
 
 typedef void (*norm_fn)(double *out, size_t ostride, const double *x, size_t stride, size_t n,
                         int dir, const qala_normalise_spec *s, const qala_normalise_params *p,
@@ -67,7 +68,7 @@ static void fill_nan(double *out, size_t ostride, size_t n)
 
 /* ---- methods (each one loop; degenerate statistics give NAN and a flag) ------------- */
 
-static void norm_minmax(double *out, size_t ostride, const double *x, size_t stride, size_t n,
+QALA_VECTOR_CLONES static void norm_minmax(double *out, size_t ostride, const double *x, size_t stride, size_t n,
                         int dir, const qala_normalise_spec *s, const qala_normalise_params *p,
                         unsigned *flags)
 {
@@ -387,7 +388,7 @@ static qala_status check_call(const qala_normalise_spec *spec, int direction, si
     return qala_normalise_spec_check(spec, direction);
 }
 
-qala_status qala_normalise_params_add(qala_normalise_params *params, const double *x, size_t stride,
+QALA_VECTOR_CLONES qala_status qala_normalise_params_add(qala_normalise_params *params, const double *x, size_t stride,
                                       size_t n, int direction, const qala_normalise_spec *spec)
 {
     qala_status st = check_call(spec, direction, stride, 1);

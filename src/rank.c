@@ -13,7 +13,9 @@
  * (24 bytes each: two 8-byte key arrays and two 4-byte position arrays), so nothing is
  * allocated; below 64 scores an insertion sort of the same arrays. glibc's qsort is a
  * merge sort that allocates n items of its own and calls the comparison n log n times:
- * 10x slower on 10^5 scores. With groups, qsort on (group, score).
+ * 10x slower on 10^5 scores. With groups, qsort on (group, score). One long column can
+ * also be ranked by several threads (rank_internal.h): each sorts a slice the same way,
+ * then counts, for each of its scores, the strictly better ones in every sorted slice.
  * Invariants: every score is read into the scratch array before any out cell is written,
  * so out may alias x; missing scores and units of no group get NAN and are not counted.
  * Workload: one call per aggregate column (tens of columns of up to ~10^5 units), or
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "qala/rank.h"
+#include "rank_internal.h"
 #include "util/internal.h"
 
 static int cmp_asc(const void *pa, const void *pb)
@@ -136,6 +139,55 @@ static void rank_radix(double *out, size_t ostride, const double *x, size_t stri
         if (k > 0 && keys[k] != keys[k - 1])
             rank = (double)(k + 1);
         out[pos[k] * ostride] = rank;
+    }
+}
+
+/* ---- one column split between threads (rank_internal.h) ---------------------------- */
+
+void qala_rank__sort_part(qala_rank__part *part, double *out, const double *x, size_t lo,
+                          size_t hi, qala_rank_order order, qala_rank_item *scratch)
+{
+    size_t n = hi - lo;
+    uint64_t *keys = (uint64_t *)(void *)scratch, *k2 = keys + n;
+    uint32_t *pos = (uint32_t *)(void *)(k2 + n), *p2 = pos + n;
+    size_t m = 0;
+    for (size_t i = lo; i < hi; i++) {
+        double v = x[i];
+        if (isnan(v)) {
+            out[i] = NAN;
+            continue;
+        }
+        uint64_t k = sort_key(v);
+        keys[m] = order == QALA_RANK_DESC ? ~k : k;
+        pos[m++] = (uint32_t)i;
+    }
+    if (sort_keys(keys, pos, k2, p2, m)) {
+        keys = k2;
+        pos = p2;
+    }
+    *part = (qala_rank__part){.keys = keys, .pos = pos, .m = m};
+}
+
+void qala_rank__rank_part(double *out, const qala_rank__part *parts, size_t nparts, size_t me)
+{
+    const qala_rank__part *own = &parts[me];
+    size_t at[64] = {0}, first = 0;
+    if (nparts > 64)
+        nparts = 64;
+    for (size_t k = 0; k < own->m; k++) {
+        uint64_t key = own->keys[k];
+        if (k > 0 && key != own->keys[k - 1])
+            first = k;
+        size_t better = first; /* strictly better scores: in this part, then the others */
+        for (size_t q = 0; q < nparts; q++) {
+            if (q == me)
+                continue;
+            const qala_rank__part *o = &parts[q];
+            while (at[q] < o->m && o->keys[at[q]] < key)
+                at[q]++;
+            better += at[q];
+        }
+        out[own->pos[k]] = (double)(better + 1);
     }
 }
 

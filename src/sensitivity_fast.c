@@ -33,6 +33,7 @@
 #include "qala/rank.h"
 #include "sensitivity_internal.h"
 #include "util/internal.h"
+#include "util/simd.h"
 
 /* At most this many bytes of normalised configurations. */
 #define CACHE_BUDGET ((size_t)1 << 30)
@@ -333,7 +334,7 @@ enum { CHUNK = 256 };
 #define HOT
 #endif
 
-HOT static void geometric_logs(double *y, const config *cf, const size_t *kid, size_t m,
+QALA_VECTOR_CLONES HOT static void geometric_logs(double *y, const config *cf, const size_t *kid, size_t m,
                            const double *w, const qala_agg_spec *spec)
 {
     size_t nk = cf->nk;

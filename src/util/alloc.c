@@ -3,10 +3,19 @@
  * Every allocation of libqala passes through qala_mem__*, which call the functions set
  * with qala_allocator_set (malloc/realloc/free by default). Tests install a hook that
  * fails the n-th allocation to prove that each failure path cleans up.
+ *
+ * Large blocks (qala_mem__malloc_big, from 1 MiB: the index engine's columns) take
+ * whole 2 MiB pages, start on a 2 MiB boundary and are offered to the kernel's transparent huge pages (madvise), as numpy
+ * does for its arrays: their first touch then costs one page fault per 2 MiB instead of
+ * one per 4 KiB (a third of a 100,000-unit index run went to page faults before).
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
 
 #include "util/internal.h"
 
@@ -49,6 +58,44 @@ void qala_mem__free(void *ptr)
 {
     if (ptr)
         hooks.free_fn(ptr, hooks.ctx);
+}
+
+enum { BIG_BYTES = 1 << 20, HUGE_PAGE = 2 << 20 };
+
+/* the bytes a big block of size takes: whole huge pages, one more to align, the link */
+static size_t big_total(size_t size)
+{
+    if (size > SIZE_MAX - 2 * HUGE_PAGE - sizeof(void *))
+        return 0;
+    return ((size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1)) + HUGE_PAGE + sizeof(void *);
+}
+
+void *qala_mem__malloc_big(size_t size)
+{
+    if (size < BIG_BYTES)
+        return qala_mem__malloc(size);
+    size_t total = big_total(size);
+    char *raw = total ? qala_mem__malloc(total) : NULL;
+    if (!raw)
+        return NULL;
+    uintptr_t at = ((uintptr_t)raw + sizeof(void *) + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    void **p = (void **)at;
+    p[-1] = raw;
+#ifdef MADV_HUGEPAGE
+    /* a hint (whole huge pages, inside the block): its failure changes nothing */
+    (void)madvise(p, (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1), MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void qala_mem__free_big(void *ptr, size_t size)
+{
+    if (!ptr)
+        return;
+    if (size < BIG_BYTES)
+        qala_mem__free(ptr);
+    else
+        qala_mem__free(((void **)ptr)[-1]);
 }
 
 void qala_free(void *ptr)

@@ -17,6 +17,10 @@ void *qala_mem__calloc(size_t count, size_t size);
 void *qala_mem__realloc(void *ptr, size_t size);
 void qala_mem__free(void *ptr);
 char *qala_mem__strdup(const char *s);
+/* A block of size bytes for large columns: from 1 MiB up, whole 2 MiB pages aligned to
+ * 2 MiB and offered to transparent huge pages. Freed with qala_mem__free_big and the same size. */
+void *qala_mem__malloc_big(size_t size);
+void qala_mem__free_big(void *ptr, size_t size);
 char *qala_mem__strndup(const char *s, size_t len);
 /* One block of `prefix` bytes followed by copies of the n strings (NULL is copied as
  * ""): copies[i] points at the copy of strs[i]. The caller frees the block. NULL when out
