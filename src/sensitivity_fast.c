@@ -298,7 +298,8 @@ qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache 
     memset(s, 0, sizeof *s);
     size_t nu = c->input->nunits, na = c->nnodes - c->nind;
     size_t bytes = (na + c->maxc + 1) * nu * sizeof(double) + c->maxc * sizeof(double) +
-                   c->maxc * sizeof(size_t) + nu * sizeof(qala_rank_item) + c->nnodes + 64;
+                   c->maxc * sizeof(size_t) + c->maxc * sizeof(double *) +
+                   nu * sizeof(qala_rank_item) + 2 * c->nnodes + 64;
     s->block = qala_mem__malloc(bytes);
     if (!s->block)
         return qala_err__set(QALA_ENOMEM, "out of memory (a sensitivity run's scratch)");
@@ -308,7 +309,9 @@ qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache 
     s->cw = s->rk + nu;
     s->items = (qala_rank_item *)(void *)(s->cw + c->maxc);
     s->kid = (size_t *)(void *)(s->items + nu);
-    s->alive = (uint8_t *)(s->kid + c->maxc);
+    s->lx = (const double **)(void *)(s->kid + c->maxc);
+    s->alive = (uint8_t *)(s->lx + c->maxc);
+    s->inlog = s->alive + c->nnodes;
     return QALA_OK;
 }
 
@@ -318,12 +321,16 @@ void qala_sens__scratch_free(qala_sens_scratch *s)
     s->block = NULL;
 }
 
-/* The weighted geometric mean of indicator children from their cached logarithms, as
- * aggregate.c computes it (admit: the weight sum and count of the non-missing children in
- * child order; then s = Σ w_j log x_j in child order, exp(s / ws)): the same operations
- * on the same values, so the same bits, without a logarithm per cell and run. Only
- * without an offset and when every child is positive (else the kernel decides). Units
- * side by side, a chunk at a time, branch-free inner loops. */
+/* The weighted geometric mean in logarithms: y = s / ws with s = Σ w_j log x_j and ws the
+ * weight sum of the non-missing children, both in child order, as aggregate.c computes
+ * them (admit, then the sum) before its exp(s / ws) — so exp(y) has the same bits as
+ * aggregate.c's mean. The logarithms come from the cache (indicators: log of the
+ * normalised values, taken once per configuration) or from the children's own y (a
+ * geometric mean of geometric means: the child's exp is never taken, and its log never
+ * taken back; the result differs from the staged path's log(exp(y)) by an ulp or so,
+ * which moves no rank but a tie closer than that). A unit below the availability
+ * threshold, or without a weighted child, is NAN. Units side by side, a chunk at a time,
+ * branch-free inner loops. */
 enum { CHUNK = 256 };
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -334,14 +341,11 @@ enum { CHUNK = 256 };
 #define HOT
 #endif
 
-QALA_VECTOR_CLONES HOT static void geometric_logs(double *y, const config *cf, const size_t *kid, size_t m,
-                           const double *w, const qala_agg_spec *spec)
+QALA_VECTOR_CLONES HOT static void log_mean(double *y, const double *const *lx, size_t nk,
+                                            size_t m, int gaps, const double *w,
+                                            const qala_agg_spec *spec)
 {
-    size_t nk = cf->nk;
     double s[CHUNK], ws[CHUNK], cnt[CHUNK];
-    int gaps = 0;
-    for (size_t j = 0; j < m; j++)
-        gaps |= cf->gaps[kid[j]];
     for (size_t i0 = 0; i0 < nk; i0 += CHUNK) {
         size_t len = nk - i0 < CHUNK ? nk - i0 : CHUNK;
         for (size_t i = 0; i < len; i++)
@@ -355,17 +359,17 @@ QALA_VECTOR_CLONES HOT static void geometric_logs(double *y, const config *cf, c
                 cnt[i] = (double)m;
             }
             for (size_t j = 0; j < m; j++) {
-                const double *lx = cf->lognorm + kid[j] * nk + i0;
+                const double *l = lx[j] + i0;
                 double wj = w[j];
                 for (size_t i = 0; i < len; i++)
-                    s[i] += wj * lx[i];
+                    s[i] += wj * l[i];
             }
         } else {
             for (size_t j = 0; j < m; j++) {
-                const double *lx = cf->lognorm + kid[j] * nk + i0;
+                const double *l = lx[j] + i0;
                 double wj = w[j];
                 for (size_t i = 0; i < len; i++) {
-                    double v = lx[i];
+                    double v = l[i];
                     int ok = v == v;
                     ws[i] += ok ? wj : 0.0;
                     cnt[i] += ok ? 1.0 : 0.0;
@@ -376,18 +380,54 @@ QALA_VECTOR_CLONES HOT static void geometric_logs(double *y, const config *cf, c
         for (size_t i = 0; i < len; i++) {
             int ok = !((double)cnt[i] / (double)m < spec->availability) && cnt[i] > 0 &&
                      ws[i] > 0;
-            y[i0 + i] = ok ? exp(s[i] / ws[i]) : NAN;
+            y[i0 + i] = ok ? s[i] / ws[i] : NAN;
         }
     }
 }
 
-static int geometric_applies(const config *cf, const size_t *kid, size_t m, size_t ni,
-                             const qala_agg_spec *spec)
+/* Every present value of a column in logarithms lies where exp neither underflows nor
+ * overflows (so the staged path would take this child as a finite, positive value). */
+static int log_column_safe(const double *l, size_t nk)
+{
+    int ok = 1;
+    for (size_t k = 0; k < nk; k++)
+        ok &= isnan(l[k]) || (l[k] > -700.0 && l[k] < 700.0);
+    return ok;
+}
+
+/* Takes aggregate column y out of logarithms. */
+static void exp_column(double *y, size_t nk)
+{
+    for (size_t k = 0; k < nk; k++)
+        y[k] = exp(y[k]); /* exp(NAN) is NAN */
+}
+
+/* Children the geometric mean in logarithms can take: indicators whose normalised values
+ * are all positive (their logarithms are cached), aggregates held in logarithms within
+ * exp's range. Fills lx with their logarithm columns and *gaps. */
+static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const size_t *kid,
+                            size_t m, size_t ni, const qala_agg_spec *spec, const double **lx,
+                            int *gaps)
 {
     if (!cf->lognorm || spec->method != QALA_AGG_GEOMETRIC || spec->offset != 0 || m == 0)
         return 0;
+    size_t nk = cf->nk;
+    *gaps = 0;
+    for (size_t j = 0; j < m; j++) {
+        if (kid[j] < ni) {
+            if (!cf->positive[kid[j]])
+                return 0;
+            lx[j] = cf->lognorm + kid[j] * nk;
+            *gaps |= cf->gaps[kid[j]];
+        } else {
+            if (!s->inlog[kid[j]])
+                return 0;
+            lx[j] = s->agg + (kid[j] - ni) * nk;
+            *gaps = 1; /* an aggregate may be missing for some units */
+        }
+    }
     for (size_t j = 0; j < m; j++)
-        if (kid[j] >= ni || !cf->positive[kid[j]])
+        if (kid[j] >= ni && !log_column_safe(lx[j], nk))
             return 0;
     return 1;
 }
@@ -401,8 +441,10 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
         return cf->st;
     size_t nk = cf->nk, ni = c->nind, nn = c->nnodes, nu = c->input->nunits;
     const qala_index_node *nd = w->tree.nodes;
-    for (size_t i = 0; i < nn; i++)
+    for (size_t i = 0; i < nn; i++) {
         s->alive[i] = i < ni && cf->ind_kept[i];
+        s->inlog[i] = 0;
+    }
     for (size_t i = 0; i + 1 < nn; i++)
         if (s->alive[i])
             s->alive[nd[i].parent] = 1;
@@ -423,10 +465,18 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
                 s->cw[m++] = nd[j].weight;
             }
         }
-        if (geometric_applies(cf, s->kid, m, ni, &nd[a].aggregate)) {
-            geometric_logs(y, cf, s->kid, m, s->cw, &nd[a].aggregate);
+        s->inlog[a] = 0;
+        int gaps = 0;
+        if (log_mean_applies(cf, s, s->kid, m, ni, &nd[a].aggregate, s->lx, &gaps)) {
+            log_mean(y, s->lx, nk, m, gaps, s->cw, &nd[a].aggregate);
+            s->inlog[a] = 1;
             continue;
         }
+        for (size_t j = 0; j < m; j++) /* children held in logarithms: out of them */
+            if (s->kid[j] >= ni && s->inlog[s->kid[j]]) {
+                exp_column(s->agg + (s->kid[j] - ni) * nk, nk);
+                s->inlog[s->kid[j]] = 0;
+            }
         int consecutive = 1, indicators = s->kid[0] < ni;
         for (size_t j = 1; j < m && consecutive; j++)
             consecutive = s->kid[j] == s->kid[0] + j && (s->kid[j] < ni) == indicators;

@@ -94,7 +94,9 @@ typedef struct qala_sens_scratch {
     double *agg, *gather, *rk, *cw;
     qala_rank_item *items;
     size_t *kid;
+    const double **lx;  /* maxc: the children's logarithm columns (geometric means) */
     uint8_t *alive;
+    uint8_t *inlog;     /* nnodes: the aggregate's column holds logarithms of its scores */
 } qala_sens_scratch;
 
 qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache *c);

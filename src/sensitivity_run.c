@@ -399,55 +399,38 @@ static qala_status run_nominal(qala_sens_result *res, const qala_index_tree *tre
 
 /* ---- summaries -------------------------------------------------------------------------- */
 
-/* Puts the k-th smallest of v[lo, hi) at v[k], smaller or equal ones before, greater or
- * equal after (Wirth's selection). */
-static void select_nth(uint32_t *v, size_t lo, size_t hi, size_t k)
+/* Sorts the m ranks of v ascending (each at most maxv): an LSD radix sort of 8-bit
+ * digits through tmp (m), two passes for up to 65,535 units. A unit's 1,000 ranks sort
+ * in a few microseconds, without the mispredicted branches of a selection. */
+static void sort_ranks(uint32_t *v, uint32_t *tmp, size_t m, uint32_t maxv)
 {
-    ptrdiff_t l = (ptrdiff_t)lo, m = (ptrdiff_t)hi - 1, kk = (ptrdiff_t)k;
-    while (l < m) {
-        uint32_t x = v[kk];
-        ptrdiff_t i = l, j = m;
-        do {
-            while (v[i] < x)
-                i++;
-            while (x < v[j])
-                j--;
-            if (i <= j) {
-                uint32_t t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                j--;
-            }
-        } while (i <= j);
-        if (j < kk)
-            l = i;
-        if (kk < i)
-            m = j;
+    uint32_t *a = v, *b = tmp;
+    for (unsigned shift = 0; shift < 32 && (maxv >> shift) != 0; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < m; i++)
+            count[((a[i] >> shift) & 255u) + 1]++;
+        for (size_t d = 1; d < 257; d++)
+            count[d] += count[d - 1];
+        for (size_t i = 0; i < m; i++)
+            b[count[(a[i] >> shift) & 255u]++] = a[i];
+        uint32_t *t = a;
+        a = b;
+        b = t;
     }
+    if (a != v)
+        memcpy(v, a, m * sizeof *v);
 }
 
 /* Quantiles type 7 (as gsl_stats_quantile_from_sorted_data, which R's quantile() and COINr
- * use) of the m values of v at the ascending probabilities p[0..np), by selection. */
-static void quantiles(uint32_t *v, size_t m, const double *p, size_t np, double *out)
+ * use) of the m sorted values of v at the probabilities p[0..np). */
+static void quantiles(const uint32_t *v, size_t m, const double *p, size_t np, double *out)
 {
-    size_t from = 0;
     for (size_t q = 0; q < np; q++) {
         double index = p[q] * (double)(m - 1);
         size_t lhs = (size_t)index;
         double delta = index - (double)lhs;
-        if (lhs >= from) {
-            select_nth(v, from, m, lhs);
-            from = lhs + 1;
-        }
-        if (lhs == m - 1) {
-            out[q] = (double)v[lhs];
-            continue;
-        }
-        uint32_t next = UINT32_MAX;
-        for (size_t i = lhs + 1; i < m; i++)
-            next = v[i] < next ? v[i] : next;
-        out[q] = (1 - delta) * (double)v[lhs] + delta * (double)next;
+        out[q] = lhs == m - 1 ? (double)v[lhs]
+                              : (1 - delta) * (double)v[lhs] + delta * (double)v[lhs + 1];
     }
 }
 
@@ -462,7 +445,7 @@ typedef struct summ {
 
 /* One block of units of one summarised node: their ranks over the runs gathered run by
  * run (contiguous reads), then the counts and quantiles of each unit. */
-static void summarise_block(summ *sm, size_t item, uint32_t *buf)
+static void summarise_block(summ *sm, size_t item, uint32_t *buf, uint32_t *tmp)
 {
     qala_sens_result *res = sm->res;
     size_t R = res->done, nu = res->nunits, ns = res->nsum, top_k = sm->top_k;
@@ -500,6 +483,7 @@ static void summarise_block(summ *sm, size_t item, uint32_t *buf)
             continue;
         }
         double q[3];
+        sort_ranks(buf + b * R, tmp, m[b], (uint32_t)(nu < UINT32_MAX ? nu : UINT32_MAX));
         quantiles(buf + b * R, m[b], probs, 3, q);
         s->q05 = q[0];
         s->median = q[1];
@@ -523,7 +507,7 @@ static void *summ_main(void *arg)
         size_t item = atomic_fetch_add(&w->sm->next, 1);
         if (item >= w->sm->items)
             break;
-        summarise_block(w->sm, item, w->buf);
+        summarise_block(w->sm, item, w->buf, w->buf + UNIT_BLOCK * w->sm->res->done);
     }
     return NULL;
 }
@@ -541,13 +525,13 @@ static qala_status summarise(qala_sens_result *res, size_t top_k, size_t nthread
         nthreads = 64;
     if (nthreads > sm.items)
         nthreads = sm.items ? sm.items : 1;
-    uint32_t *bufs = qala_mem__malloc((nthreads * UNIT_BLOCK * R + 1) * sizeof *bufs);
+    uint32_t *bufs = qala_mem__malloc((nthreads * (UNIT_BLOCK + 1) * R + 1) * sizeof *bufs);
     if (!bufs)
         return qala_err__set(QALA_ENOMEM, "out of memory (rank summaries)");
     summ_worker w[64];
     size_t started = 0;
     for (size_t t = 1; t < nthreads; t++) {
-        w[t] = (summ_worker){.sm = &sm, .buf = bufs + t * UNIT_BLOCK * R};
+        w[t] = (summ_worker){.sm = &sm, .buf = bufs + t * (UNIT_BLOCK + 1) * R};
         if (pthread_create(&w[t].thread, NULL, summ_main, &w[t]) != 0)
             break;
         started = t;
