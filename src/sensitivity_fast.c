@@ -37,6 +37,8 @@
 
 /* At most this many bytes of normalised configurations. */
 #define CACHE_BUDGET ((size_t)1 << 30)
+/* At most this many bytes of aggregate columns per thread for a batch of runs. */
+#define BATCH_BUDGET ((size_t)32 << 20)
 
 typedef struct config {
     qala_status st;     /* QALA_OK when computed and usable */
@@ -296,22 +298,29 @@ size_t qala_sens__cache_configs(const qala_sens_cache *c)
 qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache *c)
 {
     memset(s, 0, sizeof *s);
-    size_t nu = c->input->nunits, na = c->nnodes - c->nind;
-    size_t bytes = (na + c->maxc + 1) * nu * sizeof(double) + c->maxc * sizeof(double) +
+    size_t nu = c->input->nunits, na = c->nnodes - c->nind, nn = c->nnodes;
+    /* a batch of runs aggregates the indicators together: one set of aggregate columns
+     * per run of the batch, within BATCH_BUDGET bytes */
+    size_t per = na * nu * sizeof(double) + 1;
+    s->batch = BATCH_BUDGET / per;
+    s->batch = s->batch < 1 ? 1 : s->batch > QALA_SENS_BATCH ? QALA_SENS_BATCH : s->batch;
+    size_t bytes = (s->batch * na + c->maxc + 1) * nu * sizeof(double) + c->maxc * sizeof(double) +
                    c->maxc * sizeof(size_t) + c->maxc * sizeof(double *) +
-                   nu * sizeof(qala_rank_item) + 2 * c->nnodes + 64;
+                   nu * sizeof(qala_rank_item) + 2 * nn + s->batch * nn + 64;
     s->block = qala_mem__malloc(bytes);
     if (!s->block)
         return qala_err__set(QALA_ENOMEM, "out of memory (a sensitivity run's scratch)");
     s->agg = s->block;
-    s->gather = s->agg + na * nu;
+    s->gather = s->agg + s->batch * na * nu;
     s->rk = s->gather + c->maxc * nu;
     s->cw = s->rk + nu;
     s->items = (qala_rank_item *)(void *)(s->cw + c->maxc);
     s->kid = (size_t *)(void *)(s->items + nu);
     s->lx = (const double **)(void *)(s->kid + c->maxc);
     s->alive = (uint8_t *)(s->lx + c->maxc);
-    s->inlog = s->alive + c->nnodes;
+    s->inlog = s->alive + nn;
+    s->pre = s->inlog + nn;
+    memset(s->pre, 0, s->batch * nn);
     return QALA_OK;
 }
 
@@ -405,9 +414,9 @@ static void exp_column(double *y, size_t nk)
 /* Children the geometric mean in logarithms can take: indicators whose normalised values
  * are all positive (their logarithms are cached), aggregates held in logarithms within
  * exp's range. Fills lx with their logarithm columns and *gaps. */
-static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const size_t *kid,
-                            size_t m, size_t ni, const qala_agg_spec *spec, const double **lx,
-                            int *gaps)
+static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const double *agg,
+                            const size_t *kid, size_t m, size_t ni, const qala_agg_spec *spec,
+                            const double **lx, int *gaps)
 {
     if (!cf->lognorm || spec->method != QALA_AGG_GEOMETRIC || spec->offset != 0 || m == 0)
         return 0;
@@ -422,7 +431,7 @@ static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const 
         } else {
             if (!s->inlog[kid[j]])
                 return 0;
-            lx[j] = s->agg + (kid[j] - ni) * nk;
+            lx[j] = agg + (kid[j] - ni) * nk;
             *gaps = 1; /* an aggregate may be missing for some units */
         }
     }
@@ -432,15 +441,165 @@ static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const 
     return 1;
 }
 
+/* The weighted means of the same indicator columns (x: m columns of nk values, none
+ * missing) with nb runs' weights (w: nb × m) at once, a chunk of units at a time: each
+ * chunk of a column is read once for every run instead of once per run. Per run and unit
+ * the operations of agg_arithmetic (or log_mean) without gaps — s = 0, s += w_j x_j in
+ * child order, s / wall — so the same bits. x holds the normalised values (arithmetic
+ * mean) or their logarithms (geometric mean, kept in logarithms). */
+typedef double v8d __attribute__((vector_size(64)));
+
+/* unaligned loads and stores of eight doubles (memcpy: no aliasing or alignment
+ * assumption; GCC makes it one instruction) */
+#define LOAD8(v, p) memcpy(&(v), (p), sizeof(v8d))
+#define STORE8(p, v) memcpy((p), &(v), sizeof(v8d))
+
+QALA_VECTOR_CLONES HOT static void mean_batch(double *const *y, const double *const *x, size_t nk,
+                                              size_t m, size_t nb, const double *w,
+                                              const double *wall)
+{
+    size_t i0 = 0;
+    /* eight units at a time, four runs' sums in registers: each value loaded once for
+     * four runs, no sum stored until the last child */
+    for (; i0 + 8 <= nk; i0 += 8) {
+        size_t b = 0;
+        for (; b + 4 <= nb; b += 4) {
+            v8d s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+            const double *w0 = w + b * m, *w1 = w0 + m, *w2 = w1 + m, *w3 = w2 + m;
+            for (size_t j = 0; j < m; j++) {
+                v8d xv;
+                LOAD8(xv, x[j] + i0);
+                s0 += w0[j] * xv;
+                s1 += w1[j] * xv;
+                s2 += w2[j] * xv;
+                s3 += w3[j] * xv;
+            }
+            s0 /= wall[b];
+            s1 /= wall[b + 1];
+            s2 /= wall[b + 2];
+            s3 /= wall[b + 3];
+            STORE8(y[b] + i0, s0);
+            STORE8(y[b + 1] + i0, s1);
+            STORE8(y[b + 2] + i0, s2);
+            STORE8(y[b + 3] + i0, s3);
+        }
+        for (; b < nb; b++) {
+            v8d s0 = {0};
+            const double *w0 = w + b * m;
+            for (size_t j = 0; j < m; j++) {
+                v8d xv;
+                LOAD8(xv, x[j] + i0);
+                s0 += w0[j] * xv;
+            }
+            s0 /= wall[b];
+            STORE8(y[b] + i0, s0);
+        }
+    }
+    for (; i0 < nk; i0++) /* the last units, one at a time, the same operations */
+        for (size_t b = 0; b < nb; b++) {
+            double s0 = 0;
+            for (size_t j = 0; j < m; j++)
+                s0 += w[b * m + j] * x[j][i0];
+            y[b][i0] = s0 / wall[b];
+        }
+}
+
+void qala_sens__cache_batch(const qala_sens_cache *c, qala_sens_scratch *s,
+                            qala_sens_work *const *w, size_t r0, size_t nb)
+{
+    size_t ni = c->nind, nn = c->nnodes, na = nn - ni;
+    if (nb > s->batch)
+        nb = s->batch;
+    memset(s->pre, 0, nb * nn);
+    if (nb < 2)
+        return;
+    for (size_t a = ni; a < nn; a++) {
+        /* runs of the batch that can share this aggregate's pass: the same configuration
+         * (so the same living children), both arithmetic or both geometric in logs, no
+         * missing value among the children; taken in groups of the first run's kind */
+        size_t done = 0;
+        uint8_t taken[QALA_SENS_BATCH] = {0};
+        while (done < nb) {
+            size_t lead = SIZE_MAX;
+            for (size_t b = 0; b < nb && lead == SIZE_MAX; b++)
+                if (!taken[b])
+                    lead = b;
+            taken[lead] = 1;
+            done++;
+            const config *cf = &c->conf[c->conf_of[r0 + lead]];
+            const qala_agg_spec *sp = &w[lead]->tree.nodes[a].aggregate;
+            if (cf->st != QALA_OK)
+                continue;
+            int kind = sp->method == QALA_AGG_ARITHMETIC ? 1
+                       : sp->method == QALA_AGG_GEOMETRIC && sp->offset == 0 && cf->lognorm ? 2
+                                                                                         : 0;
+            size_t m = 0;
+            for (size_t q = c->child_start[a]; q < c->child_start[a + 1] && kind; q++) {
+                size_t j = c->child[q];
+                if (j >= ni) {
+                    kind = 0; /* an aggregate's children: run by run */
+                    break;
+                }
+                if (!cf->ind_kept[j])
+                    continue;
+                if (cf->gaps[j] || (kind == 2 && !cf->positive[j]))
+                    kind = 0;
+                s->lx[m] = (kind == 2 ? cf->lognorm : cf->norm) + j * cf->nk;
+                s->kid[m++] = j;
+            }
+            if (!kind || m == 0)
+                continue;
+            size_t group[QALA_SENS_BATCH], g = 0;
+            double wts[QALA_SENS_BATCH * 64], wall[QALA_SENS_BATCH];
+            double *ys[QALA_SENS_BATCH];
+            if (m > 64)
+                continue;
+            group[g++] = lead;
+            for (size_t b = lead + 1; b < nb; b++) {
+                const qala_agg_spec *sb = &w[b]->tree.nodes[a].aggregate;
+                int kb = sb->method == QALA_AGG_ARITHMETIC                     ? 1
+                         : sb->method == QALA_AGG_GEOMETRIC && sb->offset == 0 ? 2
+                                                                               : 0;
+                if (!taken[b] && c->conf_of[r0 + b] == c->conf_of[r0 + lead] && kb == kind) {
+                    taken[b] = 1;
+                    done++;
+                    group[g++] = b;
+                }
+            }
+            if (g < 2) /* alone: run by run as usual */
+                continue;
+            size_t ok = 0;
+            for (size_t k = 0; k < g; k++) {
+                size_t b = group[k];
+                double sum = 0;
+                for (size_t j = 0; j < m; j++) {
+                    wts[ok * m + j] = w[b]->tree.nodes[s->kid[j]].weight;
+                    sum += wts[ok * m + j];
+                }
+                if (!(sum > 0))
+                    continue; /* no weight: the kernel's NAN and flag, run by run */
+                wall[ok] = sum;
+                ys[ok] = s->agg + (b * na + (a - ni)) * cf->nk;
+                s->pre[b * nn + a] = (uint8_t)kind;
+                ok++;
+            }
+            mean_batch(ys, s->lx, cf->nk, m, ok, wts, wall);
+        }
+    }
+}
+
 qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
-                                 const qala_sens_work *w, size_t r, const size_t *nodes,
-                                 size_t nsum, uint32_t *ranks, uint32_t *nranked)
+                                 const qala_sens_work *w, size_t r, size_t slot,
+                                 const size_t *nodes, size_t nsum, uint32_t *ranks,
+                                 uint32_t *nranked)
 {
     const config *cf = &c->conf[c->conf_of[r]];
     if (cf->st != QALA_OK)
         return cf->st;
     size_t nk = cf->nk, ni = c->nind, nn = c->nnodes, nu = c->input->nunits;
     const qala_index_node *nd = w->tree.nodes;
+    double *agg = s->agg + slot * (nn - ni) * nk;
+    const uint8_t *pre = s->pre + slot * nn;
     for (size_t i = 0; i < nn; i++) {
         s->alive[i] = i < ni && cf->ind_kept[i];
         s->inlog[i] = 0;
@@ -451,7 +610,11 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
     if (!s->alive[nn - 1])
         return QALA_EDATA;
     for (size_t a = ni; a < nn; a++) {
-        double *y = s->agg + (a - ni) * nk;
+        double *y = agg + (a - ni) * nk;
+        if (pre[a]) { /* done with the batch (qala_sens__cache_batch) */
+            s->inlog[a] = pre[a] == 2;
+            continue;
+        }
         if (!s->alive[a]) {
             for (size_t k = 0; k < nk; k++)
                 y[k] = NAN;
@@ -467,14 +630,14 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
         }
         s->inlog[a] = 0;
         int gaps = 0;
-        if (log_mean_applies(cf, s, s->kid, m, ni, &nd[a].aggregate, s->lx, &gaps)) {
+        if (log_mean_applies(cf, s, agg, s->kid, m, ni, &nd[a].aggregate, s->lx, &gaps)) {
             log_mean(y, s->lx, nk, m, gaps, s->cw, &nd[a].aggregate);
             s->inlog[a] = 1;
             continue;
         }
         for (size_t j = 0; j < m; j++) /* children held in logarithms: out of them */
             if (s->kid[j] >= ni && s->inlog[s->kid[j]]) {
-                exp_column(s->agg + (s->kid[j] - ni) * nk, nk);
+                exp_column(agg + (s->kid[j] - ni) * nk, nk);
                 s->inlog[s->kid[j]] = 0;
             }
         int consecutive = 1, indicators = s->kid[0] < ni;
@@ -482,11 +645,11 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
             consecutive = s->kid[j] == s->kid[0] + j && (s->kid[j] < ni) == indicators;
         const double *x;
         if (consecutive)
-            x = indicators ? cf->norm + s->kid[0] * nk : s->agg + (s->kid[0] - ni) * nk;
+            x = indicators ? cf->norm + s->kid[0] * nk : agg + (s->kid[0] - ni) * nk;
         else {
             for (size_t j = 0; j < m; j++)
                 memcpy(s->gather + j * nk,
-                       s->kid[j] < ni ? cf->norm + s->kid[j] * nk : s->agg + (s->kid[j] - ni) * nk,
+                       s->kid[j] < ni ? cf->norm + s->kid[j] * nk : agg + (s->kid[j] - ni) * nk,
                        nk * sizeof(double));
             x = s->gather;
         }
@@ -497,7 +660,7 @@ qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
     }
     memset(ranks, 0, nsum * nu * sizeof *ranks);
     for (size_t j = 0; j < nsum; j++) {
-        const double *y = s->agg + (nodes[j] - ni) * nk;
+        const double *y = agg + (nodes[j] - ni) * nk;
         qala_status st = qala_rank_min(s->rk, 1, y, 1, nk, QALA_RANK_DESC, s->items);
         if (st != QALA_OK)
             return st;

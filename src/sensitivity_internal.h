@@ -88,6 +88,9 @@ qala_status qala_sens__cache_new(qala_sens_cache **out, const qala_index_tree *t
 void qala_sens__cache_free(qala_sens_cache *c);
 size_t qala_sens__cache_configs(const qala_sens_cache *c);
 
+/* Runs aggregated together at most (qala_sens__cache_batch). */
+enum { QALA_SENS_BATCH = 16 };
+
 /* Per-thread scratch of the re-aggregating runs. */
 typedef struct qala_sens_scratch {
     void *block;
@@ -97,6 +100,9 @@ typedef struct qala_sens_scratch {
     const double **lx;  /* maxc: the children's logarithm columns (geometric means) */
     uint8_t *alive;
     uint8_t *inlog;     /* nnodes: the aggregate's column holds logarithms of its scores */
+    size_t batch;       /* runs aggregated together (agg holds batch × aggregates columns) */
+    uint8_t *pre;       /* batch × nnodes: 1 (or 2: in logarithms) when the aggregate of
+                           that run was computed by qala_sens__cache_batch */
 } qala_sens_scratch;
 
 qala_status qala_sens__scratch_init(qala_sens_scratch *s, const qala_sens_cache *c);
@@ -106,8 +112,15 @@ void qala_sens__scratch_free(qala_sens_scratch *s);
  * none) and the ranked counts. Any non-OK status means: take the full path for this run
  * (the error is not recorded). */
 qala_status qala_sens__cache_run(const qala_sens_cache *c, qala_sens_scratch *s,
-                                 const qala_sens_work *w, size_t r, const size_t *nodes,
-                                 size_t nsum, uint32_t *ranks, uint32_t *nranked);
+                                 const qala_sens_work *w, size_t r, size_t slot,
+                                 const size_t *nodes, size_t nsum, uint32_t *ranks,
+                                 uint32_t *nranked);
+/* Runs r0 .. r0 + nb - 1 (w[b]: run r0 + b applied; nb at most s->batch) aggregate their
+ * indicators together where they can (the same configuration and kind of mean, no missing
+ * value): slot b of the scratch gets run r0 + b's columns, which qala_sens__cache_run
+ * (slot b) then takes as done. */
+void qala_sens__cache_batch(const qala_sens_cache *c, qala_sens_scratch *s,
+                            qala_sens_work *const *w, size_t r0, size_t nb);
 
 /* Re-records the last error of this thread with "prefix: " before its message (prefix
  * NULL: none) and `file` as its file (NULL: none). Returns code. */

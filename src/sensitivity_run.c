@@ -147,13 +147,13 @@ static void record_error(job *jb, size_t r, qala_status st, const qala_sens_work
     atomic_store(&jb->stop, 1);
 }
 
-static void run_one(job *jb, qala_sens_work *w, qala_sens_scratch *sc, size_t r)
+/* Run r, its tree already applied in w; slot: its place in the scratch's batch. */
+static void run_applied(job *jb, qala_sens_work *w, qala_sens_scratch *sc, size_t r,
+                        size_t slot)
 {
     qala_sens_result *res = jb->res;
-    qala_sens__apply(w, jb->fs, res->choice + r * res->d, jb->tree, jb->input, jb->columns,
-                     res->seed);
     if (jb->cache &&
-        qala_sens__cache_run(jb->cache, sc, w, r, res->nodes, res->nsum,
+        qala_sens__cache_run(jb->cache, sc, w, r, slot, res->nodes, res->nsum,
                              res->ranks + r * res->nsum * res->nunits,
                              res->nranked + r * res->nsum) == QALA_OK)
         return;
@@ -172,21 +172,43 @@ static void run_one(job *jb, qala_sens_work *w, qala_sens_scratch *sc, size_t r)
 
 typedef struct worker {
     job *jb;
-    qala_sens_work work;
+    qala_sens_work work[QALA_SENS_BATCH]; /* one per run of a batch */
     qala_sens_scratch scratch;
     pthread_t thread;
 } worker;
 
+/* The batch of runs from r0 (at most the scratch's batch; one without the cache): each
+ * run's tree applied, their indicators aggregated together where they can, then each run
+ * finished on its own. Returns the runs done. */
+static size_t run_batch(job *jb, worker *wk, size_t r0)
+{
+    qala_sens_result *res = jb->res;
+    size_t nb = jb->cache ? wk->scratch.batch : 1;
+    if (nb > res->runs - r0)
+        nb = res->runs - r0;
+    qala_sens_work *w[QALA_SENS_BATCH] = {NULL};
+    for (size_t b = 0; b < nb; b++) {
+        w[b] = &wk->work[b];
+        qala_sens__apply(w[b], jb->fs, res->choice + (r0 + b) * res->d, jb->tree, jb->input,
+                         jb->columns, res->seed);
+    }
+    if (jb->cache)
+        qala_sens__cache_batch(jb->cache, &wk->scratch, w, r0, nb);
+    for (size_t b = 0; b < nb; b++)
+        run_applied(jb, w[b], &wk->scratch, r0 + b, b);
+    return nb;
+}
+
 static void work_loop(job *jb, worker *wk)
 {
+    size_t step = jb->cache ? wk->scratch.batch : 1;
     for (;;) {
         if (atomic_load(&jb->stop))
             break;
-        size_t r = atomic_fetch_add(&jb->next, 1);
+        size_t r = atomic_fetch_add(&jb->next, step);
         if (r >= jb->res->runs)
             break;
-        run_one(jb, &wk->work, &wk->scratch, r);
-        atomic_fetch_add(&jb->done, 1);
+        atomic_fetch_add(&jb->done, run_batch(jb, wk, r));
     }
 }
 
@@ -223,11 +245,10 @@ static qala_status run_all(job *jb, worker *wk, size_t nthreads, const qala_sens
         for (;;) {
             if (atomic_load(&jb->stop))
                 break;
-            size_t r = atomic_fetch_add(&jb->next, 1);
+            size_t r = atomic_fetch_add(&jb->next, jb->cache ? wk[0].scratch.batch : 1);
             if (r >= jb->res->runs)
                 break;
-            run_one(jb, &wk[0].work, &wk[0].scratch, r);
-            atomic_fetch_add(&jb->done, 1);
+            atomic_fetch_add(&jb->done, run_batch(jb, &wk[0], r));
             double t = now_seconds();
             if (opt->progress && t - last >= 0.1) {
                 last = t;
@@ -643,8 +664,9 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
                 columns[i] = c;
     }
     for (size_t t = 0; t < nthreads; t++)
-        if ((st = qala_sens__work_init(&wk[t].work, tree, input)) != QALA_OK)
-            goto fail;
+        for (size_t b = 0; b < QALA_SENS_BATCH; b++)
+            if ((st = qala_sens__work_init(&wk[t].work[b], tree, input)) != QALA_OK)
+                goto fail;
     int rank_from = opt->level ? opt->level : tree->nlevels;
     if ((st = make_sample(res, factors, tree)) != QALA_OK ||
         (st = run_nominal(res, tree, input, rank_from)) != QALA_OK)
@@ -653,7 +675,7 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
         qala_sens_work *works[64];
         size_t nw = nthreads < 64 ? nthreads : 64;
         for (size_t t = 0; t < nw; t++)
-            works[t] = &wk[t].work;
+            works[t] = &wk[t].work[0];
         if ((st = qala_sens__cache_new(&cache, tree, input, factors, res->choice, res->runs,
                                        columns, res->seed, works, nw)) != QALA_OK)
             goto fail;
@@ -686,7 +708,8 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
         (st = sobol_outputs(res, units, opt->nunits, opt)) != QALA_OK)
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
-        qala_sens__work_free(&wk[t].work);
+        for (size_t b = 0; b < QALA_SENS_BATCH; b++)
+            qala_sens__work_free(&wk[t].work[b]);
         qala_sens__scratch_free(&wk[t].scratch);
     }
     qala_sens__cache_free(cache);
@@ -697,7 +720,8 @@ qala_status qala_sens_run(qala_sens_result **out, const qala_index_tree *tree,
     return QALA_OK;
 fail:
     for (size_t t = 0; wk && t < nthreads; t++) {
-        qala_sens__work_free(&wk[t].work);
+        for (size_t b = 0; b < QALA_SENS_BATCH; b++)
+            qala_sens__work_free(&wk[t].work[b]);
         qala_sens__scratch_free(&wk[t].scratch);
     }
     qala_sens__cache_free(cache);

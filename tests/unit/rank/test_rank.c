@@ -233,3 +233,57 @@ Test(rank, radix_path_matches_the_definition_on_many_ties)
     for (size_t i = 0; i < N; i++)
         cr_assert(isnan(out[i]) ? isnan(y[i]) : y[i] == out[i], "in place, unit %zu", i);
 }
+
+/* Scores closer than 2^-32 of their range share a sort prefix (rank.c): 3,000 values a few
+ * ulps apart beside one far outlier must still be ranked by their whole values, in the
+ * short runs (insertion) and in a long run (its own buffer); when that buffer cannot be
+ * had, the call fails cleanly and out is untouched. */
+Test(rank, scores_closer_than_the_prefix_are_ordered_exactly)
+{
+    enum { N = 3001 };
+    static double x[N], out[N];
+    unsigned s = 777u;
+    for (size_t i = 0; i + 1 < N; i++) {
+        s = s * 1103515245u + 12345u;
+        x[i] = 1.0 + (double)((s >> 16) % 2000) * 0x1p-52; /* ties and 1-ulp steps */
+    }
+    x[N - 1] = -1e300; /* the range: the others share one prefix */
+    for (int order = 0; order < 2; order++) {
+        cr_assert_eq(qala_rank_min(out, 1, x, 1, N, (qala_rank_order)order, NULL), QALA_OK);
+        for (size_t i = 0; i < N; i++) {
+            size_t better = 0;
+            for (size_t j = 0; j < N; j++)
+                better += order == QALA_RANK_DESC ? x[j] > x[i] : x[j] < x[i];
+            cr_assert_eq(out[i], (double)(better + 1), "order %d unit %zu", order, i);
+        }
+    }
+    /* a short run (insertion): 20 distinct values within 20 ulps, in scrambled order, among
+     * 100 spread ones */
+    static double y[121], yo[121];
+    for (size_t i = 0; i < 20; i++)
+        y[i] = 1.0 + (double)((i * 7) % 20) * 0x1p-52;
+    for (size_t i = 20; i < 120; i++)
+        y[i] = (double)i * 1e10;
+    y[120] = -1e300;
+    cr_assert_eq(qala_rank_min(yo, 1, y, 1, 121, QALA_RANK_DESC, NULL), QALA_OK);
+    for (size_t i = 0; i < 121; i++) {
+        size_t better = 0;
+        for (size_t j = 0; j < 121; j++)
+            better += y[j] > y[i];
+        cr_assert_eq(yo[i], (double)(better + 1), "short run: unit %zu", i);
+    }
+    /* the scratch, then the long run's buffer: each failure leaves out untouched */
+    for (long k = 0; k < 2; k++) {
+        for (size_t i = 0; i < N; i++)
+            out[i] = -1;
+        fail_at = k;
+        calls = 0;
+        qala_allocator_set(&failing_allocator);
+        qala_status st = qala_rank_min(out, 1, x, 1, N, QALA_RANK_DESC, NULL);
+        qala_allocator_set(NULL);
+        fail_at = -1;
+        cr_assert_eq(st, QALA_ENOMEM, "allocation %ld failed", k);
+        for (size_t i = 0; i < N; i++)
+            cr_assert_eq(out[i], -1, "allocation %ld failed: cell %zu written", k, i);
+    }
+}
