@@ -66,7 +66,7 @@ static inline uint64_t sort_key(double v)
     return (b >> 63) ? ~b : b | 0x8000000000000000u;
 }
 
-enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6, SMALL_RUN = 32 };
+enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6, SMALL_RUN = 32, SMALL_SORT = 64 };
 
 /* Sorts keys[0..m) ascending, carrying pos along; k2/p2 are scratch of m each. Returns
  * which arrays hold the result (0: keys/pos, 1: k2/p2). */
@@ -117,17 +117,24 @@ static int sort_keys(uint64_t *keys, uint32_t *pos, uint64_t *k2, uint32_t *p2, 
 }
 
 /* Sorts the m packed words of a ascending by their top 32 bits (the key prefix), through
- * t; LSD passes of 11, 11 and 10 bits, a pass skipped when its digit is the same in every
- * word. Returns the array that holds the result. */
+ * t: LSD passes of 11, 11 and 10 bits (four of 8 bits below 4,096 words, where clearing
+ * and summing 2,048 counts would cost more than the pass), a pass skipped when its digit
+ * is the same in every word. Returns the array that holds the result. */
 static uint64_t *sort_prefixes(uint64_t *a, uint64_t *t, size_t m)
 {
-    static const unsigned shift[3] = {32, 43, 54}, width[3] = {11, 11, 10};
-    uint32_t count[3][RADIX_SIZE];
-    memset(count, 0, sizeof count);
+    static const unsigned wide_shift[4] = {32, 43, 54, 64}, wide_width[4] = {11, 11, 10, 0};
+    static const unsigned narrow_shift[4] = {32, 40, 48, 56}, narrow_width[4] = {8, 8, 8, 8};
+    int narrow = m < 4096;
+    const unsigned *shift = narrow ? narrow_shift : wide_shift;
+    const unsigned *width = narrow ? narrow_width : wide_width;
+    int passes = narrow ? 4 : 3;
+    uint32_t count[4][RADIX_SIZE];
+    for (int d = 0; d < passes; d++)
+        memset(count[d], 0, ((size_t)1 << width[d]) * sizeof(uint32_t));
     for (size_t i = 0; i < m; i++)
-        for (int d = 0; d < 3; d++)
+        for (int d = 0; d < passes; d++)
             count[d][(a[i] >> shift[d]) & ((1u << width[d]) - 1)]++;
-    for (int d = 0; d < 3; d++) {
+    for (int d = 0; d < passes; d++) {
         uint32_t *c = count[d], mask = (1u << width[d]) - 1;
         if (c[(a[0] >> shift[d]) & mask] == m)
             continue;
@@ -184,6 +191,26 @@ static qala_status rank_radix(double *out, size_t ostride, const double *x, size
     for (size_t i = 0; i < n; i++)
         if (key[i] != 0)
             word[j++] = ((key[i] - lo) >> drop) << 32 | (uint64_t)i;
+    if (m <= SMALL_SORT) { /* a few scores: insertion by whole key, no radix pass */
+        for (size_t i = 1; i < m; i++) {
+            uint64_t wi = word[i], ki = key[(uint32_t)wi];
+            size_t q = i;
+            for (; q > 0 && key[(uint32_t)word[q - 1]] > ki; q--)
+                word[q] = word[q - 1];
+            word[q] = wi;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (key[i] == 0)
+                out[i * ostride] = NAN;
+        double rank = 1;
+        for (size_t k = 0; k < m; k++) {
+            uint32_t i = (uint32_t)word[k];
+            if (k > 0 && key[i] != key[(uint32_t)word[k - 1]])
+                rank = (double)(k + 1);
+            out[(size_t)i * ostride] = rank;
+        }
+        return QALA_OK;
+    }
     uint64_t *w = sort_prefixes(word, tmp, m), *free_words = w == word ? tmp : word;
     /* runs of equal prefixes: ordered by whole key (a run longer than SMALL_RUN through
      * the LSD sort of whole keys, in memory of its own) */
