@@ -153,38 +153,12 @@ static uint64_t *sort_prefixes(uint64_t *a, uint64_t *t, size_t m)
     return a;
 }
 
-/* qala_rank_min without groups (n < 2^32). Each score's order key (sort_key; 0 marks a
- * missing score, which no number's key is) is kept by position; the sort moves one 64-bit
- * word per score: the top 32 bits of (key - smallest key) over the position. Three passes
- * order the words by that prefix; scores whose prefixes are equal (ties, or scores closer
- * than 2^-32 of the range) are then ordered by their whole keys, and the ranks follow from
- * the whole keys. Against an LSD sort of whole keys and positions (five or six passes over
- * 12 bytes a score): about twice as fast. */
-static qala_status rank_radix(double *out, size_t ostride, const double *x, size_t stride,
-                              size_t n, qala_rank_order order, qala_rank_item *scratch)
+/* Orders the words (the top 32 bits of key - lo over the position, for the m scores whose
+ * key is not 0) by whole key: returns the sorted words, in word or tmp (n each), or NULL
+ * when a long run of close scores finds no memory (recorded). */
+static uint64_t *sort_words(const uint64_t *key, size_t n, size_t m, uint64_t lo, uint64_t hi,
+                            uint64_t *word, uint64_t *tmp)
 {
-    /* three arrays of n words in the n items of 24 bytes: keys by position, words, scratch */
-    uint64_t *key = (uint64_t *)(void *)scratch, *word = key + n, *tmp = word + n;
-    uint64_t lo = UINT64_MAX, hi = 0;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = x[i * stride];
-        if (isnan(v)) {
-            key[i] = 0;
-            continue;
-        }
-        uint64_t k = sort_key(v);
-        k = order == QALA_RANK_DESC ? ~k : k;
-        key[i] = k;
-        lo = k < lo ? k : lo;
-        hi = k > hi ? k : hi;
-        m++;
-    }
-    if (m == 0) { /* every score was read: out may be written */
-        for (size_t i = 0; i < n; i++)
-            out[i * ostride] = NAN;
-        return QALA_OK;
-    }
     unsigned span = hi > lo ? 64 - (unsigned)__builtin_clzll(hi - lo) : 0;
     unsigned drop = span > 32 ? span - 32 : 0;
     size_t j = 0;
@@ -199,19 +173,9 @@ static qala_status rank_radix(double *out, size_t ostride, const double *x, size
                 word[q] = word[q - 1];
             word[q] = wi;
         }
-        for (size_t i = 0; i < n; i++)
-            if (key[i] == 0)
-                out[i * ostride] = NAN;
-        double rank = 1;
-        for (size_t k = 0; k < m; k++) {
-            uint32_t i = (uint32_t)word[k];
-            if (k > 0 && key[i] != key[(uint32_t)word[k - 1]])
-                rank = (double)(k + 1);
-            out[(size_t)i * ostride] = rank;
-        }
-        return QALA_OK;
+        return word;
     }
-    uint64_t *w = sort_prefixes(word, tmp, m), *free_words = w == word ? tmp : word;
+    uint64_t *w = sort_prefixes(word, tmp, m);
     /* runs of equal prefixes: ordered by whole key (a run longer than SMALL_RUN through
      * the LSD sort of whole keys, in memory of its own) */
     for (size_t a = 0; a < m;) {
@@ -229,8 +193,10 @@ static qala_status rank_radix(double *out, size_t ostride, const double *x, size
             }
         } else if (len > SMALL_RUN) {
             uint64_t *keys = qala_mem__malloc(len * (2 * sizeof(uint64_t) + 2 * sizeof(uint32_t)));
-            if (!keys)
-                return qala_err__set(QALA_ENOMEM, "ranks: out of memory for %zu close scores", len);
+            if (!keys) {
+                qala_err__set(QALA_ENOMEM, "ranks: out of memory for %zu close scores", len);
+                return NULL;
+            }
             uint64_t *k2 = keys + len;
             uint32_t *pos = (uint32_t *)(void *)(k2 + len), *p2 = pos + len;
             for (size_t i = 0; i < len; i++) {
@@ -244,18 +210,58 @@ static qala_status rank_radix(double *out, size_t ostride, const double *x, size
         }
         a = b;
     }
-    (void)free_words;
-    /* nothing can fail from here: out is written (every score was read above) */
+    return w;
+}
+
+/* The order keys of x[0..n) by position (0: missing), their count, smallest and largest. */
+static size_t read_keys(uint64_t *key, const double *x, size_t stride, size_t n,
+                        qala_rank_order order, uint64_t *lo, uint64_t *hi)
+{
+    size_t m = 0;
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (isnan(v)) {
+            key[i] = 0;
+            continue;
+        }
+        uint64_t k = sort_key(v);
+        k = order == QALA_RANK_DESC ? ~k : k;
+        key[i] = k;
+        *lo = k < *lo ? k : *lo;
+        *hi = k > *hi ? k : *hi;
+        m++;
+    }
+    return m;
+}
+
+/* qala_rank_min without groups (n < 2^32). Each score's order key (sort_key; 0 marks a
+ * missing score, which no number's key is) is kept by position; the sort moves one 64-bit
+ * word per score: the top 32 bits of (key - smallest key) over the position. Three passes
+ * order the words by that prefix; scores whose prefixes are equal (ties, or scores closer
+ * than 2^-32 of the range) are then ordered by their whole keys, and the ranks follow from
+ * the whole keys. Against an LSD sort of whole keys and positions (five or six passes over
+ * 12 bytes a score): about twice as fast. */
+static qala_status rank_radix(double *out, size_t ostride, const double *x, size_t stride,
+                              size_t n, qala_rank_order order, qala_rank_item *scratch)
+{
+    /* three arrays of n words in the n items of 24 bytes: keys by position, words, scratch */
+    uint64_t *key = (uint64_t *)(void *)scratch, *word = key + n, *tmp = word + n;
+    uint64_t lo, hi;
+    size_t m = read_keys(key, x, stride, n, order, &lo, &hi);
+    const uint64_t *w = m ? sort_words(key, n, m, lo, hi, word, tmp) : word;
+    if (!w)
+        return QALA_ENOMEM;
+    /* every score was read and nothing can fail from here: out is written */
     for (size_t i = 0; i < n; i++)
         if (key[i] == 0)
             out[i * ostride] = NAN;
     double rank = 1;
-    uint64_t prev = 0;
     for (size_t k = 0; k < m; k++) {
         uint32_t i = (uint32_t)w[k];
-        if (k > 0 && key[i] != prev)
+        if (k > 0 && key[i] != key[(uint32_t)w[k - 1]])
             rank = (double)(k + 1);
-        prev = key[i];
         out[(size_t)i * ostride] = rank;
     }
     return QALA_OK;
@@ -263,28 +269,26 @@ static qala_status rank_radix(double *out, size_t ostride, const double *x, size
 
 /* ---- one column split between threads (rank_internal.h) ---------------------------- */
 
-void qala_rank__sort_part(qala_rank__part *part, double *out, const double *x, size_t lo,
-                          size_t hi, qala_rank_order order, qala_rank_item *scratch)
+qala_status qala_rank__sort_part(qala_rank__part *part, double *out, const double *x,
+                                 size_t lo, size_t hi, qala_rank_order order,
+                                 qala_rank_item *scratch)
 {
     size_t n = hi - lo;
-    uint64_t *keys = (uint64_t *)(void *)scratch, *k2 = keys + n;
-    uint32_t *pos = (uint32_t *)(void *)(k2 + n), *p2 = pos + n;
-    size_t m = 0;
-    for (size_t i = lo; i < hi; i++) {
-        double v = x[i];
-        if (isnan(v)) {
-            out[i] = NAN;
-            continue;
-        }
-        uint64_t k = sort_key(v);
-        keys[m] = order == QALA_RANK_DESC ? ~k : k;
-        pos[m++] = (uint32_t)i;
-    }
-    if (sort_keys(keys, pos, k2, p2, m)) {
-        keys = k2;
-        pos = p2;
-    }
-    *part = (qala_rank__part){.keys = keys, .pos = pos, .m = m};
+    uint64_t *key = (uint64_t *)(void *)scratch, *word = key + n, *tmp = word + n;
+    uint64_t kmin, kmax;
+    size_t m = read_keys(key, x + lo, 1, n, order, &kmin, &kmax);
+    const uint64_t *w = m ? sort_words(key, n, m, kmin, kmax, word, tmp) : word;
+    if (!w)
+        return QALA_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (key[i] == 0)
+            out[lo + i] = NAN;
+    /* the whole keys in sorted order, in the array the words left free */
+    uint64_t *sorted = w == word ? tmp : word;
+    for (size_t k = 0; k < m; k++)
+        sorted[k] = key[(uint32_t)w[k]];
+    *part = (qala_rank__part){.keys = sorted, .words = w, .base = lo, .m = m};
+    return QALA_OK;
 }
 
 void qala_rank__rank_part(double *out, const qala_rank__part *parts, size_t nparts, size_t me)
@@ -306,7 +310,7 @@ void qala_rank__rank_part(double *out, const qala_rank__part *parts, size_t npar
                 at[q]++;
             better += at[q];
         }
-        out[own->pos[k]] = (double)(better + 1);
+        out[own->base + (uint32_t)own->words[k]] = (double)(better + 1);
     }
 }
 

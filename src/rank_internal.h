@@ -15,16 +15,19 @@
 #include "qala/rank.h"
 
 typedef struct qala_rank__part {
-    const uint64_t *keys; /* m order keys, ascending = best first */
-    const uint32_t *pos;  /* their positions in the column */
-    size_t m;             /* scores present in the slice */
+    const uint64_t *keys;  /* m order keys, ascending = best first */
+    const uint64_t *words; /* aligned with keys: the position - base in the low 32 bits */
+    size_t base;           /* the slice's first position in the column */
+    size_t m;              /* scores present in the slice */
 } qala_rank__part;
 
 /* Sorts the scores x[lo..hi) (hi < 2^32) into part, using scratch (hi - lo items, which
  * the part then points into); writes NAN to out[i] for each missing x[i]. out must not
- * alias x. */
-void qala_rank__sort_part(qala_rank__part *part, double *out, const double *x, size_t lo,
-                          size_t hi, qala_rank_order order, qala_rank_item *scratch);
+ * alias x. QALA_ENOMEM (recorded, out untouched) when many scores are too close for the
+ * sort's prefix and their buffer cannot be had. */
+qala_status qala_rank__sort_part(qala_rank__part *part, double *out, const double *x,
+                                 size_t lo, size_t hi, qala_rank_order order,
+                                 qala_rank_item *scratch);
 /* Writes out[pos] for every score of parts[me], once every part is sorted. */
 void qala_rank__rank_part(double *out, const qala_rank__part *parts, size_t nparts,
                           size_t me);
