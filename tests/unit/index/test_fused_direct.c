@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "failing_alloc.h"
 #include "qala/index.h"
 
 enum { NU = 20000, NI = 12, NP = 3, NN = NI + NP + 1, MAXPER = 2 };
@@ -175,4 +176,35 @@ Test(index_fused_direct, a_constant_column_is_flagged_as_on_the_staged_path)
     qala_index_result *r = run(1, 1, 2, 1, 3);
     cr_assert(qala_index_result_report(r, 1)->normalise_flags & QALA_NORM_ZERO_RANGE);
     qala_index_result_free(r);
+}
+
+/* Every allocation of a fused run (two threads, the direct path, a split rank) fails in
+ * turn: each time a clean QALA_ENOMEM and no result (ASan's leak check runs in the
+ * sanitizer build); the threads that had started leave. */
+Test(index_fused_direct, each_allocation_failure_is_clean)
+{
+    build(1, 0, 0);
+    tree.settings.scores_only = 1;
+    tree.settings.threads = 2;
+    tree.settings.rank_from = 3;
+    qala_index_input in = {.nunits = NU, .unit_codes = units, .nperiods = 1, .ncolumns = NI,
+                           .column_codes = col_codes, .columns = (const double *const *)cols};
+    long failures = 0;
+    for (fail_at = 0;; fail_at++) {
+        calls = 0;
+        qala_index_result *r = NULL;
+        qala_allocator_set(&failing_allocator);
+        qala_status st = qala_index_run(&r, &tree, &in);
+        qala_allocator_set(NULL);
+        if (st == QALA_OK) {
+            cr_assert_not_null(r);
+            qala_index_result_free(r);
+            break;
+        }
+        cr_assert_eq(st, QALA_ENOMEM, "allocation %ld: %s", fail_at, qala_error_last()->message);
+        cr_assert_null(r);
+        failures++;
+    }
+    fail_at = -1;
+    cr_assert_geq(failures, 4, "the run allocates at least four blocks (%ld)", failures);
 }
