@@ -1,8 +1,10 @@
 /* tests/unit/sensitivity/test_fast.c — the re-aggregating path (src/sensitivity_fast.c)
  * gives the ranks of the whole pipeline, run by run: the same analysis with
  * opt.full_runs = 1 (every run a qala_index_run) is the reference. The data have gaps
- * (NAN), so both the plain and the gap-skipping sums of the cached geometric mean run,
- * and the summaries (selection instead of a sort) must equal GSL's type-7 quantiles.
+ * (NAN), so both the plain and the gap-skipping sums of the cached geometric mean run;
+ * filled in, the runs of a batch aggregate their indicators together (mean_batch) and
+ * geometric means of geometric means stay in logarithms. The summaries (a radix sort of
+ * each unit's ranks) must equal GSL's type-7 quantiles.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -91,6 +93,19 @@ Test(sens_fast, weights_and_geometric_means_reaggregated_equal_full_runs)
               " {\"level\": 2, \"fraction\": 0.5}], \"replications\": 50},"
               "{\"type\": \"aggregate\", \"methods\": [\"arithmetic\", \"geometric\", "
               "\"harmonic\"]}]}", 60, 1);
+}
+
+Test(sens_fast, complete_data_batches_and_logarithms_equal_full_runs)
+{
+    for (size_t j = 0; j < NI; j++) /* no gap: the batch kernel takes the indicators */
+        for (size_t u = 0; u < NU; u++)
+            if (isnan(data[j][u]))
+                data[j][u] = 1 + (double)((u * 5 + j) % 89) / 9;
+    same_runs("{\"qala_sensitivity\": 1, \"factors\": ["
+              "{\"type\": \"weights\", \"noise\": [{\"level\": 1, \"fraction\": 0.5},"
+              " {\"level\": 2, \"fraction\": 0.5}], \"replications\": 100},"
+              "{\"type\": \"aggregate\", \"methods\": [\"arithmetic\", \"geometric\", "
+              "\"harmonic\"]}]}", 150, 1);
 }
 
 Test(sens_fast, upstream_factors_make_one_configuration_each_and_equal_full_runs)
