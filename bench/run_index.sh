@@ -7,10 +7,10 @@
 #  2. N synthetic units (fictional) x 50 indicators in 5 groups: min-max + weighted
 #     arithmetic mean + rank, qala vs numpy doing the same work in this script: >= 5x,
 #     the same scores to 1e-12 and the same ranks; peak memory <= 3x the input matrix.
-# Usage: bench/run_index.sh BUILD_DIR [N REPS]   (default 100000 5)
+# Usage: bench/run_index.sh BUILD_DIR [N REPS]   (default 100000 20)
 set -euo pipefail
 build=${1:?usage: run_index.sh BUILD_DIR [N REPS]}
-n=${2:-100000} reps=${3:-5}
+n=${2:-100000} reps=${3:-20}
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${QALA_SHARED_DIR:-$here/../../shared}
 seed=42
