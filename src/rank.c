@@ -153,6 +153,18 @@ static uint64_t *sort_prefixes(uint64_t *a, uint64_t *t, size_t m)
     return a;
 }
 
+/* Sorts the m words w by the whole key of their position (insertion: few words). */
+static void insert_words(uint64_t *w, size_t m, const uint64_t *key)
+{
+    for (size_t i = 1; i < m; i++) {
+        uint64_t wi = w[i], ki = key[(uint32_t)wi];
+        size_t q = i;
+        for (; q > 0 && key[(uint32_t)w[q - 1]] > ki; q--)
+            w[q] = w[q - 1];
+        w[q] = wi;
+    }
+}
+
 /* Orders the words (the top 32 bits of key - lo over the position, for the m scores whose
  * key is not 0) by whole key: returns the sorted words, in word or tmp (n each), or NULL
  * when a long run of close scores finds no memory (recorded). */
@@ -166,13 +178,7 @@ static uint64_t *sort_words(const uint64_t *key, size_t n, size_t m, uint64_t lo
         if (key[i] != 0)
             word[j++] = ((key[i] - lo) >> drop) << 32 | (uint64_t)i;
     if (m <= SMALL_SORT) { /* a few scores: insertion by whole key, no radix pass */
-        for (size_t i = 1; i < m; i++) {
-            uint64_t wi = word[i], ki = key[(uint32_t)wi];
-            size_t q = i;
-            for (; q > 0 && key[(uint32_t)word[q - 1]] > ki; q--)
-                word[q] = word[q - 1];
-            word[q] = wi;
-        }
+        insert_words(word, m, key);
         return word;
     }
     uint64_t *w = sort_prefixes(word, tmp, m);
@@ -184,13 +190,7 @@ static uint64_t *sort_words(const uint64_t *key, size_t n, size_t m, uint64_t lo
             b++;
         size_t len = b - a;
         if (len > 1 && len <= SMALL_RUN) {
-            for (size_t i = a + 1; i < b; i++) { /* insertion by whole key */
-                uint64_t wi = w[i], ki = key[(uint32_t)wi];
-                size_t q = i;
-                for (; q > a && key[(uint32_t)w[q - 1]] > ki; q--)
-                    w[q] = w[q - 1];
-                w[q] = wi;
-            }
+            insert_words(w + a, len, key);
         } else if (len > SMALL_RUN) {
             uint64_t *keys = qala_mem__malloc(len * (2 * sizeof(uint64_t) + 2 * sizeof(uint32_t)));
             if (!keys) {
