@@ -6,6 +6,8 @@
  * observations are rolled back); every finding names file, line and CSV column.
  * Workload: up to 10^8 rows, so names are resolved once per distinct spelling (caches
  * keyed by the raw bytes) and numbers take the parser's fast path.
+ * The header row and the layout are read in import_header.c, the --dry-run preview is
+ * written in import_preview.c (what the three share: import_internal.h).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -21,44 +23,7 @@
 #include "qala/text.h"
 #include "util/internal.h"
 #include "util/strmap.h"
-
-enum role { ROLE_NONE = -1, ROLE_UNIT, ROLE_INDICATOR, ROLE_PERIOD, ROLE_VALUE, ROLE_FLAG, ROLE_COUNT };
-static const char *const role_names[ROLE_COUNT] = {"unit", "indicator", "period", "value", "flag"};
-
-/* Header spellings (folded) that name a role; the first column with an empty header is
- * taken as the unit column of a wide table. */
-static const char *const role_synonyms[ROLE_COUNT][14] = {
-    {"unit", "unit code", "region", "regions", "city", "territory", "name", "область", "регион",
-     "город", "территория", "наименование", "облыс", "аймақ"},
-    {"indicator", "indicator code", "показатель", "көрсеткіш", "indicators", "series"},
-    {"period", "year", "год", "жыл", "period code", "time", "time period"},
-    {"value", "значение", "мәні", "мән", "obs value", "observation"},
-    {"flag", "status", "obs status", "признак", "белгі"},
-};
-
-typedef struct col_info {
-    enum role role;
-    /* in wide layouts, what a value column is */
-    int is_value;
-    size_t fw_index;     /* indicator in the framework (wide by indicator) */
-    uint32_t indicator;  /* its dataset id */
-    qala_period period;  /* wide by period */
-    int own_indicator;   /* a combined key ("population|2022") names both */
-    int own_period;
-} col_info;
-
-/* A row rejected for repeating a key, with the index of its first message. */
-typedef struct dup_line {
-    uint32_t line;
-    uint32_t message;
-} dup_line;
-
-/* The last spelling resolved and its cache value (names of up to 63 bytes). */
-typedef struct last_name {
-    char raw[64];
-    size_t len; /* 0: empty */
-    int64_t code;
-} last_name;
+#include "import_internal.h"
 
 static int64_t *last_get(last_name *l, const char *raw, size_t len)
 {
@@ -74,49 +39,6 @@ static void last_put(last_name *l, const char *raw, size_t len, int64_t code)
     }
 }
 
-/* Resolved spellings: a map keyed by the raw bytes, and the previous row's spelling
- * checked first (sorted files repeat it). */
-typedef struct name_cache {
-    qala_strmap map;
-    last_name last;
-} name_cache;
-
-typedef struct importer {
-    const qala_registry *reg;
-    const qala_framework *fw;
-    const qala_import_options *opt;
-    qala_dataset *ds;
-    qala_findings *findings;
-    qala_import_stats *stats;
-    qala_records *src;
-    const char *label;
-    col_info *cols;
-    size_t ncols;
-    long role_col[ROLE_COUNT];
-    qala_layout layout;
-    int fixed_indicator_set, fixed_period_set;
-    size_t fixed_fw_index;
-    uint32_t fixed_indicator;
-    qala_period fixed_period;
-    name_cache units;       /* raw spelling → dataset unit id, or -(message index + 1) */
-    name_cache indicators;  /* raw spelling → (framework index << 32 | dataset id), or -(msg + 1) */
-    char **messages;        /* resolution failures, reported once per occurrence */
-    size_t nmessages, cap_messages;
-    char decimal;           /* the file's decimal mark once seen, else 0 */
-    long decimal_line;
-    /* the current row */
-    long line;
-    int row_failed;
-    char reason[512];       /* the first error of the current row */
-    qala_status fatal;      /* a finding that could not be stored */
-    dup_line *dups;         /* rows with a duplicate observation, and the first reason */
-    size_t ndups, cap_dups;
-    size_t nkeyed;          /* combined header keys naming a period and an indicator */
-    size_t previewed;       /* data rows described to on_preview */
-} importer;
-
-static void preview_header(importer *im);
-static void preview_row(importer *im, size_t from);
 
 /* Records a finding on the current line. The first error of a row marks the row failed
  * and keeps its message as the row's reason (a copy: the findings list may be capped). A
@@ -136,8 +58,8 @@ static qala_status add_finding(importer *im, qala_severity sev, long column, con
 }
 
 __attribute__((format(printf, 5, 6)))
-static qala_status finding(importer *im, qala_severity sev, long column, const char *rule,
-                           const char *fmt, ...)
+qala_status qala_import__finding(importer *im, qala_severity sev, long column, const char *rule,
+                                 const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -160,7 +82,7 @@ static qala_status remember_message(importer *im, const char *msg, int64_t *code
 }
 
 /* Trims ASCII spaces/tabs and no-break spaces at both ends. */
-static const char *trim(const char *s, size_t *len)
+const char *qala_import__trim(const char *s, size_t *len)
 {
     size_t n = *len;
     for (;;) {
@@ -282,8 +204,9 @@ static qala_status resolve_unit(importer *im, const char *raw, size_t len, long 
 
 /* Resolves an indicator spelling: *fw_index and *id on success (*ok = 1); a finding
  * otherwise when report is set. */
-static qala_status resolve_indicator(importer *im, const char *raw, size_t len, long column,
-                                     int report, size_t *fw_index, uint32_t *id, int *ok)
+qala_status qala_import__resolve_indicator(importer *im, const char *raw, size_t len,
+                                           long column, int report, size_t *fw_index,
+                                           uint32_t *id, int *ok)
 {
     int64_t code = 0;
     *ok = 0;
@@ -301,7 +224,7 @@ static qala_status resolve_indicator(importer *im, const char *raw, size_t len, 
 }
 
 /* Four digits (or "2005.0"): a year, perhaps outside the range periods can have. */
-static int looks_like_year(const char *s, size_t len)
+int qala_import__looks_like_year(const char *s, size_t len)
 {
     if (len == 6 && s[4] == '.' && s[5] == '0')
         len = 4;
@@ -313,8 +236,8 @@ static int looks_like_year(const char *s, size_t len)
     return 1;
 }
 
-static qala_status check_period(importer *im, const char *raw, size_t len, long column,
-                                qala_period *out, int *ok)
+qala_status qala_import__check_period(importer *im, const char *raw, size_t len, long column,
+                                      qala_period *out, int *ok)
 {
     *ok = 0;
     if (len == 4 && (unsigned)(raw[0] - '0') < 10 && (unsigned)(raw[1] - '0') < 10 &&
@@ -328,17 +251,17 @@ static qala_status check_period(importer *im, const char *raw, size_t len, long 
             return QALA_OK;
         }
     }
-    if (looks_like_year(raw, len) && qala_period_parse(out, raw, len) != QALA_OK) {
-        return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
+    if (qala_import__looks_like_year(raw, len) && qala_period_parse(out, raw, len) != QALA_OK) {
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
                        "period %.4s is outside the allowed range %d to %d", raw,
                        qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
     }
     if (qala_period_parse(out, raw, len) != QALA_OK)
-        return finding(im, QALA_SEVERITY_ERROR, column, "bad-period",
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "bad-period",
                        "\"%.*s\" is not a period: expected YYYY, YYYY-Qn or YYYY-MM",
                        (int)(len > 40 ? 40 : len), raw);
     if (*out < im->opt->period_min || *out > im->opt->period_max) {
-        return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
                        "period %.*s is outside the allowed range %d to %d", (int)(len > 20 ? 20 : len), raw,
                        qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
     }
@@ -367,8 +290,8 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
         if (qala_number__parse(raw, len, 0, &other, &other_notes) == QALA_NUMBER_OK &&
             (other_notes & (QALA_NUMBER_NOTE_DECIMAL_COMMA | QALA_NUMBER_NOTE_DECIMAL_POINT))) {
             size_t tl = len;
-            const char *t = trim(raw, &tl);
-            return finding(im, QALA_SEVERITY_ERROR, column, "mixed-decimal-marks",
+            const char *t = qala_import__trim(raw, &tl);
+            return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "mixed-decimal-marks",
                            "\"%.*s\" uses '%c' as decimal mark, but this file uses '%c' since line %ld",
                            (int)(tl > 60 ? 60 : tl), t, im->decimal == ',' ? '.' : ',', im->decimal,
                            im->decimal_line);
@@ -376,8 +299,8 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
     }
     if (kind == QALA_NUMBER_INVALID) {
         size_t tl = len;
-        const char *t = trim(raw, &tl);
-        return finding(im, QALA_SEVERITY_ERROR, column, "not-a-number",
+        const char *t = qala_import__trim(raw, &tl);
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "not-a-number",
                        "\"%.*s\" is not a number: expected digits with an optional sign, decimal "
                        "mark and thousands separators, or a missing-value marker such as \"-\"",
                        (int)(tl > 60 ? 60 : tl), t);
@@ -392,21 +315,21 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
                 im->decimal = mark;
                 im->decimal_line = im->line;
             } else if (mark != im->decimal) {
-                return finding(im, QALA_SEVERITY_ERROR, column, "mixed-decimal-marks",
+                return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "mixed-decimal-marks",
                                "\"%.*s\" uses '%c' as decimal mark, but this file uses '%c' since line %ld",
                                (int)(len > 60 ? 60 : len), raw, mark, im->decimal, im->decimal_line);
             }
         } else if (notes & QALA_NUMBER_NOTE_AMBIGUOUS) {
             size_t tl = len;
-            const char *t = trim(raw, &tl);
-            finding(im, QALA_SEVERITY_WARNING, column, "ambiguous-number",
+            const char *t = qala_import__trim(raw, &tl);
+            qala_import__finding(im, QALA_SEVERITY_WARNING, column, "ambiguous-number",
                     "\"%.*s\" could be a decimal or a thousands separator: read as %.15g",
                     (int)(tl > 60 ? 60 : tl), t, v);
         }
         if (notes & QALA_NUMBER_NOTE_FOOTNOTE) {
             size_t tl = len;
-            const char *t = trim(raw, &tl);
-            finding(im, QALA_SEVERITY_WARNING, column, "footnote-stripped",
+            const char *t = qala_import__trim(raw, &tl);
+            qala_import__finding(im, QALA_SEVERITY_WARNING, column, "footnote-stripped",
                     "footnote mark after the number \"%.*s\" was removed: read as %.15g",
                     (int)(tl > 60 ? 60 : tl), t, v);
         }
@@ -419,7 +342,7 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
                 snprintf(range, sizeof range, "at most %g", ind->max);
             else
                 snprintf(range, sizeof range, "between %g and %g", ind->min, ind->max);
-            return finding(im, QALA_SEVERITY_ERROR, column, "out-of-range",
+            return qala_import__finding(im, QALA_SEVERITY_ERROR, column, "out-of-range",
                            "value %.15g is outside the range of %s (%s): expected %s", v, ind->code,
                            ind->unit, range);
         }
@@ -434,10 +357,10 @@ static qala_status add_value(importer *im, uint32_t unit, size_t fw_index, uint3
 
 /* ---- rows ----------------------------------------------------------------------- */
 
-static const char *cell(importer *im, long col, size_t *len)
+const char *qala_import__cell(importer *im, long col, size_t *len)
 {
     const char *s = qala_records__field(im->src, (size_t)col, len);
-    return trim(s, len);
+    return qala_import__trim(s, len);
 }
 
 static qala_status read_row(importer *im)
@@ -446,7 +369,7 @@ static qala_status read_row(importer *im)
     qala_status st = QALA_OK;
     if (nfields != im->ncols) {
         /* a lone empty field is an empty line of a one-column table: skip */
-        return finding(im, QALA_SEVERITY_ERROR, 0, "field-count",
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, 0, "field-count",
                        "row has %zu field%s, the header has %zu: expected one value per column",
                        nfields, nfields == 1 ? "" : "s", im->ncols);
     }
@@ -458,27 +381,27 @@ static qala_status read_row(importer *im)
     size_t len;
     const char *s;
 
-    s = cell(im, im->role_col[ROLE_UNIT], &len);
+    s = qala_import__cell(im, im->role_col[ROLE_UNIT], &len);
     if (len == 0)
-        return finding(im, QALA_SEVERITY_ERROR, im->role_col[ROLE_UNIT] + 1, "empty-unit",
+        return qala_import__finding(im, QALA_SEVERITY_ERROR, im->role_col[ROLE_UNIT] + 1, "empty-unit",
                        "empty unit: expected a unit code or name");
     if ((st = resolve_unit(im, s, len, im->role_col[ROLE_UNIT] + 1, &unit, &ok_unit)) != QALA_OK)
         return st;
     if (im->role_col[ROLE_INDICATOR] >= 0) {
-        s = cell(im, im->role_col[ROLE_INDICATOR], &len);
-        if ((st = resolve_indicator(im, s, len, im->role_col[ROLE_INDICATOR] + 1, 1, &fw_index,
+        s = qala_import__cell(im, im->role_col[ROLE_INDICATOR], &len);
+        if ((st = qala_import__resolve_indicator(im, s, len, im->role_col[ROLE_INDICATOR] + 1, 1, &fw_index,
                                     &indicator, &ok_ind)) != QALA_OK)
             return st;
     }
     if (im->role_col[ROLE_PERIOD] >= 0) {
-        s = cell(im, im->role_col[ROLE_PERIOD], &len);
-        if ((st = check_period(im, s, len, im->role_col[ROLE_PERIOD] + 1, &period, &ok_period)) != QALA_OK)
+        s = qala_import__cell(im, im->role_col[ROLE_PERIOD], &len);
+        if ((st = qala_import__check_period(im, s, len, im->role_col[ROLE_PERIOD] + 1, &period, &ok_period)) != QALA_OK)
             return st;
     }
     if (im->role_col[ROLE_FLAG] >= 0) {
-        s = cell(im, im->role_col[ROLE_FLAG], &len);
+        s = qala_import__cell(im, im->role_col[ROLE_FLAG], &len);
         if (qala_flag_parse(&flag, s, len) != QALA_OK)
-            finding(im, QALA_SEVERITY_ERROR, im->role_col[ROLE_FLAG] + 1, "bad-flag", "%s",
+            qala_import__finding(im, QALA_SEVERITY_ERROR, im->role_col[ROLE_FLAG] + 1, "bad-flag", "%s",
                     qala_error_last()->message);
     }
     if (!ok_unit || im->row_failed)
@@ -508,330 +431,6 @@ static qala_status read_row(importer *im)
     return st;
 }
 
-/* ---- the header ----------------------------------------------------------------- */
-
-static int header_is(const char *folded, enum role r)
-{
-    for (size_t k = 0; k < sizeof role_synonyms[r] / sizeof role_synonyms[r][0] && role_synonyms[r][k]; k++)
-        if (strcmp(folded, role_synonyms[r][k]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Applies --map "role=Header,role=Header". */
-static qala_status apply_map(importer *im, char **folded)
-{
-    const char *p = im->opt->map;
-    while (p && *p) {
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', n);
-        if (!eq)
-            return qala_err__set(QALA_EINVAL, "--map: \"%.*s\" is not role=HEADER", (int)n, p);
-        int r = -1;
-        for (int k = 0; k < ROLE_COUNT; k++)
-            if ((size_t)(eq - p) == strlen(role_names[k]) && strncmp(p, role_names[k], (size_t)(eq - p)) == 0)
-                r = k;
-        if (r < 0)
-            return qala_err__set(QALA_EINVAL,
-                                 "--map: unknown role \"%.*s\": expected unit, indicator, period, value or flag",
-                                 (int)(eq - p), p);
-        char *want = NULL;
-        qala_status st = qala_text_fold(&want, eq + 1, n - (size_t)(eq + 1 - p));
-        if (st != QALA_OK)
-            return st;
-        long found = -1;
-        for (size_t j = 0; j < im->ncols; j++)
-            if (strcmp(folded[j], want) == 0)
-                found = (long)j;
-        qala_free(want);
-        if (found < 0)
-            return qala_err__set(QALA_EINVAL, "--map: %s has no column \"%.*s\"", im->label,
-                                 (int)(n - (size_t)(eq + 1 - p)), eq + 1);
-        im->role_col[r] = found;
-        im->cols[found].role = (enum role)r;
-        p = end ? end + 1 : NULL;
-    }
-    return QALA_OK;
-}
-
-/* "total", "всего", ...: the part of a combined key that adds nothing to the rest. */
-static qala_status is_total(const char *s, size_t len, int *yes)
-{
-    static const char *const totals[] = {"total", "all", "both sexes", "всего", "итого", "оба пола",
-                                         "барлығы", "барлыгы", "жиыны", "екі жыныс"};
-    char *folded = NULL;
-    *yes = 0;
-    qala_status st = qala_text_fold(&folded, s, len);
-    if (st != QALA_OK)
-        return st;
-    for (size_t i = 0; i < sizeof totals / sizeof totals[0] && !*yes; i++)
-        *yes = strcmp(folded, totals[i]) == 0;
-    qala_free(folded);
-    return QALA_OK;
-}
-
-/* A header key of a multi-row header, "2022|total" or "population|2022": at most one
- * period part, at most one indicator part, and parts that say "total". *usable is 0
- * when another part is there (*other is its text), which makes the column ambiguous. */
-typedef struct key_parts {
-    int has_period, has_indicator, usable;
-    qala_period period;
-    size_t fw_index;
-    uint32_t indicator;
-    const char *other;
-    size_t other_len;
-} key_parts;
-
-static qala_status split_key(importer *im, const char *h, size_t len, key_parts *k)
-{
-    memset(k, 0, sizeof *k);
-    k->usable = 1;
-    for (size_t start = 0; start <= len;) {
-        const char *bar = memchr(h + start, '|', len - start);
-        size_t end = bar ? (size_t)(bar - h) : len, n = end - start;
-        const char *part = trim(h + start, &n);
-        qala_period p;
-        size_t fwi;
-        uint32_t id;
-        int ok = 0, total = 0;
-        qala_status st = n ? is_total(part, n, &total) : QALA_OK;
-        if (st != QALA_OK)
-            return st;
-        if (n && !k->has_period && qala_period_parse(&p, part, n) == QALA_OK) {
-            k->has_period = 1;
-            k->period = p;
-            ok = 1;
-        } else if (total) {
-            ok = 1;
-        } else if (n && !k->has_indicator) {
-            if ((st = resolve_indicator(im, part, n, 0, 0, &fwi, &id, &ok)) != QALA_OK)
-                return st;
-            if (ok) {
-                k->has_indicator = 1;
-                k->fw_index = fwi;
-                k->indicator = id;
-            }
-        }
-        if (!ok && n && k->usable) {
-            k->usable = 0;
-            k->other = part;
-            k->other_len = n;
-        }
-        start = end + 1;
-    }
-    return QALA_OK;
-}
-
-/* Classifies a combined key; counts it like the period or indicator column it reads as. */
-static qala_status classify_key(importer *im, int commit, col_info *c, long column, const char *h,
-                                size_t len, size_t *nperiods, size_t *nindicators)
-{
-    key_parts k;
-    qala_status st = split_key(im, h, len, &k);
-    if (st != QALA_OK)
-        return st;
-    int period_col = k.usable && k.has_period, indicator_col = k.usable && !k.has_period && k.has_indicator;
-    *nperiods += period_col;
-    *nindicators += indicator_col;
-    if (!commit) {
-        im->nkeyed += period_col && k.has_indicator;
-        return QALA_OK;
-    }
-    if (period_col && (k.period < im->opt->period_min || k.period > im->opt->period_max)) {
-        char text[12];
-        qala_period_format(text, k.period);
-        return finding(im, QALA_SEVERITY_ERROR, column, "period-out-of-range",
-                       "period %s is outside the allowed range %d to %d", text,
-                       qala_period_year(im->opt->period_min), qala_period_year(im->opt->period_max));
-    }
-    if (period_col && k.has_indicator) {
-        c->is_value = c->own_period = c->own_indicator = 1;
-        c->period = k.period;
-        c->fw_index = k.fw_index;
-        c->indicator = k.indicator;
-    } else if (period_col && im->layout == QALA_LAYOUT_WIDE_PERIODS &&
-               (im->role_col[ROLE_INDICATOR] >= 0 || im->fixed_indicator_set)) {
-        c->is_value = 1;
-        c->period = k.period;
-    } else if (indicator_col && im->layout == QALA_LAYOUT_WIDE_INDICATORS) {
-        c->is_value = 1;
-        c->fw_index = k.fw_index;
-        c->indicator = k.indicator;
-    }
-    if (!c->is_value && !im->row_failed) {
-        if (!k.usable)
-            finding(im, QALA_SEVERITY_WARNING, column, "column-ignored",
-                    "column \"%.*s\" ignored: \"%.*s\" is not a period, an indicator of the framework or a total",
-                    (int)(len > 60 ? 60 : len), h, (int)(k.other_len > 40 ? 40 : k.other_len), k.other);
-        else
-            finding(im, QALA_SEVERITY_WARNING, column, "column-ignored",
-                    "column \"%.*s\" ignored: it names %s (give --indicator, or an indicator in the header)",
-                    (int)(len > 60 ? 60 : len), h, k.has_period ? "a period but no indicator" : "no period");
-    }
-    return QALA_OK;
-}
-
-static qala_status classify_value_columns(importer *im, int commit, size_t *nperiods, size_t *nindicators)
-{
-    *nperiods = *nindicators = 0;
-    if (!commit)
-        im->nkeyed = 0;
-    for (size_t j = 0; j < im->ncols; j++) {
-        col_info *c = &im->cols[j];
-        if (c->role != ROLE_NONE)
-            continue;
-        size_t len;
-        const char *h = cell(im, (long)j, &len);
-        qala_period p;
-        size_t fwi;
-        uint32_t id;
-        int ok;
-        if (memchr(h, '|', len)) {
-            qala_status st = classify_key(im, commit, c, (long)j + 1, h, len, nperiods, nindicators);
-            if (st != QALA_OK)
-                return st;
-            continue;
-        }
-        int year_like = looks_like_year(h, len);
-        if (len && (year_like || qala_period_parse(&p, h, len) == QALA_OK)) {
-            (*nperiods)++;
-            if (commit && im->layout == QALA_LAYOUT_WIDE_PERIODS) {
-                if (qala_period_parse(&p, h, len) != QALA_OK || p < im->opt->period_min ||
-                    p > im->opt->period_max) {
-                    check_period(im, h, len, (long)j + 1, &p, &ok);
-                } else {
-                    c->is_value = 1;
-                    c->period = p;
-                }
-            }
-            if (!commit || im->layout == QALA_LAYOUT_WIDE_PERIODS)
-                continue;
-        }
-        qala_status st = year_like ? QALA_OK : resolve_indicator(im, h, len, (long)j + 1, 0, &fwi, &id, &ok);
-        if (st != QALA_OK)
-            return st;
-        if (year_like)
-            ok = 0;
-        if (ok) {
-            (*nindicators)++;
-            if (commit && im->layout == QALA_LAYOUT_WIDE_INDICATORS) {
-                c->is_value = 1;
-                c->fw_index = fwi;
-                c->indicator = id;
-            }
-        }
-        if (commit && !c->is_value && !im->row_failed)
-            finding(im, QALA_SEVERITY_WARNING, (long)j + 1, "column-ignored",
-                    "column \"%.*s\" ignored: it is not %s", (int)(len > 60 ? 60 : len), h,
-                    im->layout == QALA_LAYOUT_WIDE_PERIODS ? "a period" : "an indicator of the framework");
-    }
-    return QALA_OK;
-}
-
-static qala_status missing_role(importer *im, enum role r, const char *option)
-{
-    return finding(im, QALA_SEVERITY_ERROR, 0, "missing-column",
-                   "no %s column: expected a header named \"%s\" (or --map %s=HEADER%s%s)",
-                   role_names[r], role_names[r], role_names[r], option ? ", or " : "", option ? option : "");
-}
-
-static qala_status read_header(importer *im)
-{
-    im->ncols = qala_records__nfields(im->src);
-    im->cols = qala_mem__calloc(im->ncols, sizeof *im->cols);
-    char **folded = qala_mem__calloc(im->ncols, sizeof *folded);
-    qala_status st = QALA_OK;
-    if (!im->cols || !folded) {
-        st = qala_err__set(QALA_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t j = 0; j < im->ncols; j++) {
-        size_t len;
-        const char *h = cell(im, (long)j, &len);
-        im->cols[j].role = ROLE_NONE;
-        if ((st = qala_text_fold(&folded[j], h, len)) != QALA_OK)
-            goto done;
-    }
-    for (int r = 0; r < ROLE_COUNT; r++)
-        im->role_col[r] = -1;
-    if ((st = apply_map(im, folded)) != QALA_OK)
-        goto done;
-    for (size_t j = 0; j < im->ncols; j++)
-        for (int r = 0; r < ROLE_COUNT && im->cols[j].role == ROLE_NONE; r++)
-            if (im->role_col[r] < 0 && header_is(folded[j], (enum role)r)) {
-                im->role_col[r] = (long)j;
-                im->cols[j].role = (enum role)r;
-            }
-    if (im->role_col[ROLE_UNIT] < 0 && im->ncols > 1 && folded[0][0] == '\0' &&
-        im->cols[0].role == ROLE_NONE) {
-        im->role_col[ROLE_UNIT] = 0;
-        im->cols[0].role = ROLE_UNIT;
-    }
-    if (im->opt->indicator) {
-        int ok;
-        if ((st = resolve_indicator(im, im->opt->indicator, strlen(im->opt->indicator), 0, 0,
-                                    &im->fixed_fw_index, &im->fixed_indicator, &ok)) != QALA_OK)
-            goto done;
-        if (!ok) {
-            st = qala_err__set(QALA_EINVAL, "--indicator: %s", im->messages[im->nmessages - 1]);
-            goto done;
-        }
-        im->fixed_indicator_set = 1;
-    }
-    if (im->opt->period) {
-        if ((st = qala_period_parse(&im->fixed_period, im->opt->period, strlen(im->opt->period))) != QALA_OK) {
-            st = qala_err__set(QALA_EINVAL, "--period: '%.40s' is not a period: expected YYYY, YYYY-Qn or YYYY-MM", im->opt->period);
-            goto done;
-        }
-        if (im->fixed_period < im->opt->period_min || im->fixed_period > im->opt->period_max) {
-            st = qala_err__set(QALA_EINVAL, "--period: %.40s is outside the allowed range %d to %d",
-                               im->opt->period, qala_period_year(im->opt->period_min),
-                               qala_period_year(im->opt->period_max));
-            goto done;
-        }
-        im->fixed_period_set = 1;
-    }
-    im->layout = im->opt->layout;
-    size_t nperiods, nindicators;
-    if ((st = classify_value_columns(im, 0, &nperiods, &nindicators)) != QALA_OK)
-        goto done;
-    if (im->layout == QALA_LAYOUT_AUTO) {
-        if (im->role_col[ROLE_VALUE] >= 0) {
-            im->layout = QALA_LAYOUT_LONG;
-        } else {
-            im->layout = nperiods > nindicators ? QALA_LAYOUT_WIDE_PERIODS
-                         : nindicators ? QALA_LAYOUT_WIDE_INDICATORS : QALA_LAYOUT_LONG;
-        }
-    }
-    im->stats->layout = im->layout;
-    if (im->role_col[ROLE_UNIT] < 0)
-        missing_role(im, ROLE_UNIT, NULL);
-    if (im->layout != QALA_LAYOUT_WIDE_INDICATORS && im->role_col[ROLE_INDICATOR] < 0 &&
-        !im->fixed_indicator_set && !im->nkeyed)
-        missing_role(im, ROLE_INDICATOR, "--indicator CODE");
-    if (im->layout != QALA_LAYOUT_WIDE_PERIODS && im->role_col[ROLE_PERIOD] < 0 && !im->fixed_period_set &&
-        !im->nkeyed)
-        missing_role(im, ROLE_PERIOD, "--period YYYY");
-    if (im->layout == QALA_LAYOUT_LONG && im->role_col[ROLE_VALUE] < 0)
-        missing_role(im, ROLE_VALUE, NULL);
-    if (!im->row_failed && im->layout != QALA_LAYOUT_LONG) {
-        if ((st = classify_value_columns(im, 1, &nperiods, &nindicators)) != QALA_OK)
-            goto done;
-        size_t nvalues = 0;
-        for (size_t j = 0; j < im->ncols; j++)
-            nvalues += im->cols[j].is_value;
-        if (nvalues == 0 && !im->row_failed)
-            finding(im, QALA_SEVERITY_ERROR, 0, "no-value-columns",
-                    "no value columns: expected columns named by %s",
-                    im->layout == QALA_LAYOUT_WIDE_PERIODS ? "period (2021, 2022-Q1, ...)" : "indicator code or name");
-    }
-done:
-    for (size_t j = 0; folded && j < im->ncols; j++)
-        qala_free(folded[j]);
-    qala_mem__free(folded);
-    return st;
-}
 
 /* ---- duplicates and the driver --------------------------------------------------- */
 
@@ -926,7 +525,7 @@ static qala_status read_all(importer *im)
     im->stats->delimiter = qala_records__delimiter(im->src);
     im->line = qala_records__sheet(im->src) ? qala_records__line(im->src) : 1; /* XLSX: the Excel row */
     if (r == 0) {
-        finding(im, QALA_SEVERITY_ERROR, 0, "empty-file", "empty file: expected a header row and data rows");
+        qala_import__finding(im, QALA_SEVERITY_ERROR, 0, "empty-file", "empty file: expected a header row and data rows");
         return QALA_EDATA;
     }
     if (r < 0) {
@@ -934,14 +533,14 @@ static qala_status read_all(importer *im)
         if (r != QALA_EPARSE && r != QALA_ELIMIT)
             return (qala_status)r;
         im->line = e->line;
-        finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
+        qala_import__finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
         return QALA_EDATA;
     }
     size_t next_progress = 0;
-    if ((st = read_header(im)) != QALA_OK)
+    if ((st = qala_import__read_header(im)) != QALA_OK)
         return st;
     if (im->opt->on_preview)
-        preview_header(im);
+        qala_import__preview_header(im);
     if (im->row_failed)
         return QALA_EDATA;
     while ((r = qala_records__next(im->src)) != 0) {
@@ -951,7 +550,7 @@ static qala_status read_all(importer *im)
                 return (qala_status)r;
             im->line = e->line;
             im->row_failed = 0;
-            finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
+            qala_import__finding(im, QALA_SEVERITY_ERROR, e->column, qala_records__syntax_rule(im->src), "%s", e->message);
             im->stats->rows++;
             im->stats->rejected_rows++;
             if (im->opt->on_reject)
@@ -974,7 +573,7 @@ static qala_status read_all(importer *im)
             return st;
         if (im->opt->on_preview && im->previewed < im->opt->preview_rows && im->role_col[ROLE_UNIT] >= 0) {
             im->previewed++;
-            preview_row(im, size_before);
+            qala_import__preview_row(im, size_before);
         }
         if (im->row_failed) {
             qala_dataset_truncate(im->ds, size_before);
@@ -986,7 +585,7 @@ static qala_status read_all(importer *im)
         im->opt->on_progress(im->opt->progress_ctx, qala_records__bytes_total(im->src),
                              qala_records__bytes_total(im->src));
     if (im->stats->rows == 0)
-        finding(im, QALA_SEVERITY_WARNING, 0, "no-data", "the file has a header but no data rows");
+        qala_import__finding(im, QALA_SEVERITY_WARNING, 0, "no-data", "the file has a header but no data rows");
     if ((st = qala_dataset_sort(im->ds)) != QALA_OK)
         return st;
     reject_duplicate_rows(im);
@@ -1000,121 +599,6 @@ static qala_status run(importer *im)
     return im->fatal != QALA_OK && (st == QALA_OK || st == QALA_EDATA) ? im->fatal : st;
 }
 
-/* ---- the preview (qala import --dry-run) -------------------------------------------- */
-
-__attribute__((format(printf, 2, 3)))
-static void preview(importer *im, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    im->opt->on_preview(im->opt->preview_ctx, line);
-}
-
-/* "C" for an XLSX column, "3" for a CSV one (1-based j + 1). */
-static const char *column_name(const importer *im, size_t j, char *buf)
-{
-    if (!qala_records__sheet(im->src)) {
-        snprintf(buf, 24, "%zu", j + 1);
-        return buf;
-    }
-    char rev[4];
-    size_t n = 0, c = j + 1;
-    while (c && n < 3) {
-        rev[n++] = (char)('A' + (c - 1) % 26);
-        c = (c - 1) / 26;
-    }
-    for (size_t i = 0; i < n; i++)
-        buf[i] = rev[n - 1 - i];
-    buf[n] = '\0';
-    return buf;
-}
-
-static const char *const layout_names[] = {"auto", "long", "wide by indicator", "wide by period"};
-
-static void preview_header(importer *im)
-{
-    const char *sheet = qala_records__sheet(im->src);
-    if (sheet) {
-        long first, last;
-        qala_records__header_rows(im->src, &first, &last);
-        preview(im, "%s: sheet \"%s\" (number %zu); header: row%s %ld%s%.0ld", im->label, sheet,
-                qala_records__sheet_number(im->src), first == last ? "" : "s", first,
-                first == last ? "" : "-", first == last ? 0 : last);
-    } else {
-        preview(im, "%s: %s, delimiter '%c'", im->label, qala_records__encoding(im->src),
-                qala_records__delimiter(im->src));
-    }
-    preview(im, "layout: %s", layout_names[im->layout]);
-    for (size_t j = 0; j < im->ncols; j++) {
-        const col_info *c = &im->cols[j];
-        char name[24], what[160], period[12];
-        size_t len;
-        const char *h = cell(im, (long)j, &len);
-        if (c->role != ROLE_NONE) {
-            snprintf(what, sizeof what, "%s", role_names[c->role]);
-        } else if (c->is_value) {
-            int has_period = c->own_period || im->layout == QALA_LAYOUT_WIDE_PERIODS;
-            int has_ind = c->own_indicator || im->layout == QALA_LAYOUT_WIDE_INDICATORS;
-            if (has_period)
-                qala_period_format(period, c->period);
-            snprintf(what, sizeof what, "values%s%s%s%s", has_ind ? " of " : "",
-                     has_ind ? qala_framework_get(im->fw, c->fw_index)->code : "", has_period ? " for " : "",
-                     has_period ? period : "");
-        } else {
-            snprintf(what, sizeof what, "ignored");
-        }
-        preview(im, "  column %s \"%.*s\": %s", column_name(im, j, name), (int)(len > 80 ? 80 : len), h, what);
-    }
-}
-
-/* The observations the row just read added (dataset rows from `from`), or its reason. */
-static void preview_row(importer *im, size_t from)
-{
-    size_t len;
-    const char *u = qala_records__field(im->src, (size_t)im->role_col[ROLE_UNIT], &len);
-    unsigned level = qala_records__level(im->src);
-    char text[900], lvl[24] = "";
-    if (level)
-        snprintf(lvl, sizeof lvl, " (level %u)", level);
-    size_t tl = len;
-    const char *t = trim(u, &tl);
-    int o = snprintf(text, sizeof text, "  row %ld: \"%.*s\"%s", im->line, (int)(tl > 60 ? 60 : tl), t, lvl);
-    const qala_dataset *ds = im->ds;
-    size_t n = qala_dataset_size(ds);
-    if (im->row_failed) {
-        snprintf(text + o, sizeof text - (size_t)o, ": rejected: %s", im->reason);
-    } else if (n == from) {
-        snprintf(text + o, sizeof text - (size_t)o, ": no values");
-    } else {
-        o += snprintf(text + o, sizeof text - (size_t)o, " -> %s:",
-                      qala_dataset_unit_code(ds, qala_dataset_units(ds)[from]));
-        for (size_t i = from; i < n && o < (int)sizeof text - 100; i++) {
-            char period[12];
-            qala_period_format(period, qala_dataset_periods(ds)[i]);
-            o += snprintf(text + o, sizeof text - (size_t)o, "%s %s %s = %.15g", i == from ? "" : ";",
-                          qala_dataset_indicator_code(ds, qala_dataset_indicators(ds)[i]), period,
-                          qala_dataset_values(ds)[i]);
-        }
-        if (o >= (int)sizeof text - 100)
-            snprintf(text + o, sizeof text - (size_t)o, "; ...");
-    }
-    preview(im, "%s", text);
-}
-
-static void preview_notes(importer *im)
-{
-    size_t skipped = qala_records__skipped(im->src), n = qala_records__nnotes(im->src);
-    if (!skipped)
-        return;
-    preview(im, "skipped rows: %zu", skipped);
-    for (size_t i = 0; i < n; i++)
-        preview(im, "  %s", qala_records__note(im->src, i));
-    if (skipped > n)
-        preview(im, "  ... and %zu more", skipped - n);
-}
 
 /* ---- entry points ---------------------------------------------------------------------- */
 
@@ -1138,7 +622,7 @@ static qala_status import_with(qala_records *src, qala_dataset *ds, qala_finding
     qala_strmap__init(&im.indicators.map);
     qala_status st = run(&im);
     if (options->on_preview && (st == QALA_OK || st == QALA_EDATA))
-        preview_notes(&im);
+        qala_import__preview_notes(&im);
     qala_strmap__free(&im.units.map);
     qala_strmap__free(&im.indicators.map);
     for (size_t i = 0; i < im.nmessages; i++)
