@@ -91,58 +91,56 @@ void qala_index__fused_params_column(fused *f, size_t t, size_t i)
 {
     qala_index_result *res = f->res;
     const qala_index_settings *set = &res->tree->settings;
-    {
-        qala_index_indicator_report *rep = &res->report[i];
-        memset(rep, 0, sizeof *rep);
-        rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
-        const double *x = f->src[i];
-        if (!x) {
-            rep->screen = QALA_INDEX_NO_COLUMN;
+    qala_index_indicator_report *rep = &res->report[i];
+    memset(rep, 0, sizeof *rep);
+    rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
+    const double *x = f->src[i];
+    if (!x) {
+        rep->screen = QALA_INDEX_NO_COLUMN;
+        return;
+    }
+    const qala_index_node *n = &res->tree->nodes[i];
+    size_t len = f->npar == 1 ? f->nr : f->nk, present = 0, zeros = 0;
+    int infinite = 0, counted = 0;
+    for (size_t p = 0; p < f->npar; p++) {
+        qala_normalise_params *par = &f->par[i * f->npar + p];
+        qala_normalise_params_init(par);
+        qala_status st = qala_normalise_params_add(par, x + p * len, 1, len, n->direction,
+                                                   &n->normalise);
+        if (st != QALA_OK) {
+            qala_index__fused_fail(f, i, st);
             return;
         }
-        const qala_index_node *n = &res->tree->nodes[i];
-        size_t len = f->npar == 1 ? f->nr : f->nk, present = 0, zeros = 0;
-        int infinite = 0, counted = 0;
-        for (size_t p = 0; p < f->npar; p++) {
-            qala_normalise_params *par = &f->par[i * f->npar + p];
-            qala_normalise_params_init(par);
-            qala_status st = qala_normalise_params_add(par, x + p * len, 1, len, n->direction,
-                                                       &n->normalise);
-            if (st != QALA_OK) {
-                qala_index__fused_fail(f, i, st);
+        f->flags[t * res->nind + i] |= par->flags;
+        present += par->count;
+        infinite |= par->count > 0 && (isinf(par->min) || isinf(par->max));
+    }
+    if (infinite || n->normalise.transform != QALA_NORM_TF_NONE || set->max_zero_share < 1) {
+        /* count on the raw values (the parameters count transformed ones) */
+        present = 0;
+        counted = 1;
+        for (size_t r = 0; r < f->nr; r++) {
+            present += !isnan(x[r]);
+            zeros += x[r] == 0;
+            if (isinf(x[r])) {
+                char per[16];
+                qala_index__period_text(res, r / f->nk, per);
+                qala_index__fused_fail(
+                    f, i,
+                    qala_err__set(QALA_EINVAL, "index input: column '%s', unit '%s'%s%s%s: %g "
+                                  "is not a number (use NAN for a missing value)", n->code,
+                                  res->unit_codes[r % f->nk], per[0] ? " (" : "", per,
+                                  per[0] ? ")" : "", x[r]));
                 return;
             }
-            f->flags[t * res->nind + i] |= par->flags;
-            present += par->count;
-            infinite |= par->count > 0 && (isinf(par->min) || isinf(par->max));
         }
-        if (infinite || n->normalise.transform != QALA_NORM_TF_NONE ||
-            set->max_zero_share < 1) {
-            /* count on the raw values (the parameters count transformed ones) */
-            present = 0;
-            counted = 1;
-            for (size_t r = 0; r < f->nr; r++) {
-                present += !isnan(x[r]);
-                zeros += x[r] == 0;
-                if (isinf(x[r])) {
-                    char per[16];
-                    qala_index__period_text(res, r / f->nk, per);
-                    qala_index__fused_fail(f, i, qala_err__set(QALA_EINVAL, "index input: column '%s', unit "
-                                             "'%s'%s%s%s: %g is not a number (use NAN for a "
-                                             "missing value)", n->code,
-                                             res->unit_codes[r % f->nk], per[0] ? " (" : "",
-                                             per, per[0] ? ")" : "", x[r]));
-                    return;
-                }
-            }
-        }
-        rep->availability = (double)present / (double)f->nr;
-        /* without a limit on zeros the fused path does not count them */
-        rep->zero_share = !counted ? NAN : present ? (double)zeros / (double)present : 0;
-        rep->screen = rep->availability < set->indicator_availability ? QALA_INDEX_LOW_AVAILABILITY
-                      : counted && rep->zero_share > set->max_zero_share       ? QALA_INDEX_TOO_MANY_ZEROS
-                                                                      : QALA_INDEX_KEPT;
     }
+    rep->availability = (double)present / (double)f->nr;
+    /* without a limit on zeros the fused path does not count them */
+    rep->zero_share = !counted ? NAN : present ? (double)zeros / (double)present : 0;
+    rep->screen = rep->availability < set->indicator_availability ? QALA_INDEX_LOW_AVAILABILITY
+                  : counted && rep->zero_share > set->max_zero_share ? QALA_INDEX_TOO_MANY_ZEROS
+                                                                     : QALA_INDEX_KEPT;
 }
 
 static void pass_params(fused *f, size_t t)
@@ -401,6 +399,17 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Opens the gate with "leave" and waits for the threads (nothing was run). */
+static void send_away(gate *g, worker *ws, size_t nt)
+{
+    pthread_mutex_lock(&g->lock);
+    g->open = -1;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->lock);
+    for (size_t t = 1; t < nt; t++)
+        pthread_join(ws[t].tid, NULL);
+}
+
 qala_status qala_index__run_fused(qala_index_result *res)
 {
     const qala_index_tree *tree = res->tree;
@@ -454,12 +463,7 @@ qala_status qala_index__run_fused(qala_index_result *res)
     qala_status st = QALA_OK;
     if (!blk || !bufs) {
         st = qala_err__set(QALA_ENOMEM, "index: out of memory (fused run scratch)");
-        pthread_mutex_lock(&g.lock);
-        g.open = -1;
-        pthread_cond_broadcast(&g.cv);
-        pthread_mutex_unlock(&g.lock);
-        for (size_t t = 1; t < nt; t++)
-            pthread_join(ws[t].tid, NULL);
+        send_away(&g, ws, nt);
         goto out;
     }
     char *at = blk;
@@ -511,8 +515,12 @@ qala_status qala_index__run_fused(qala_index_result *res)
             f.under_direct[res->child[j]] = 1;
     }
     pthread_mutex_init(&f.lock, NULL);
-    if (nt > 1)
-        pthread_barrier_init(&f.barrier, NULL, (unsigned)nt);
+    if (nt > 1 && pthread_barrier_init(&f.barrier, NULL, (unsigned)nt) != 0) {
+        st = qala_err__set(QALA_ENOMEM, "index: cannot set up the threads' barrier");
+        pthread_mutex_destroy(&f.lock);
+        send_away(&g, ws, nt);
+        goto out;
+    }
     pthread_mutex_lock(&g.lock);
     g.open = 1;
     pthread_cond_broadcast(&g.cv);
