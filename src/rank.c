@@ -122,7 +122,7 @@ static int sort_keys(uint64_t *keys, uint32_t *pos, uint64_t *k2, uint32_t *p2, 
  * is the same in every word. Returns the array that holds the result. */
 static uint64_t *sort_prefixes(uint64_t *a, uint64_t *t, size_t m)
 {
-    static const unsigned wide_shift[4] = {32, 43, 54, 64}, wide_width[4] = {11, 11, 10, 0};
+    static const unsigned wide_shift[4] = {32, 43, 54, 0}, wide_width[4] = {11, 11, 10, 0}; /* 3 passes */
     static const unsigned narrow_shift[4] = {32, 40, 48, 56}, narrow_width[4] = {8, 8, 8, 8};
     int narrow = m < 4096;
     const unsigned *shift = narrow ? narrow_shift : wide_shift;
