@@ -291,9 +291,35 @@ qala_status qala_rank__sort_part(qala_rank__part *part, double *out, const doubl
     return QALA_OK;
 }
 
+/* Two parts: one merge walk over both, without a data-dependent branch (the next score
+ * taken is the smaller key, this part's first on a tie; a score of the other part is only
+ * counted). No key is UINT64_MAX (it would be a NAN's), so it ends the other part. */
+static void rank_against_one(double *out, const qala_rank__part *own, const qala_rank__part *o)
+{
+    const uint64_t *key = own->keys, *okey = o->keys;
+    size_t m = own->m, om = o->m, k = 0, j = 0, first = 0;
+    uint64_t prev = 0;
+    double dummy;
+    while (k < m) {
+        uint64_t kk = key[k], oj = j < om ? okey[j] : UINT64_MAX;
+        int take = kk <= oj;
+        size_t f = k > 0 && kk != prev ? k : first;
+        double *dst = take ? &out[own->base + (uint32_t)own->words[k]] : &dummy;
+        *dst = (double)(f + j + 1);
+        first = take ? f : first;
+        prev = take ? kk : prev;
+        k += (size_t)take;
+        j += (size_t)!take;
+    }
+}
+
 void qala_rank__rank_part(double *out, const qala_rank__part *parts, size_t nparts, size_t me)
 {
     const qala_rank__part *own = &parts[me];
+    if (nparts == 2) {
+        rank_against_one(out, own, &parts[1 - me]);
+        return;
+    }
     size_t at[64] = {0}, first = 0;
     if (nparts > 64)
         nparts = 64;
