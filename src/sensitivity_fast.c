@@ -11,8 +11,15 @@
  * indicators of the last period are kept; every run then only aggregates those with its
  * own weights and methods and ranks the summarised nodes.
  *
+ * Runs come in batches (qala_sens__cache_batch): those of a batch that share a
+ * configuration and a kind of mean aggregate the indicators together, four runs' sums in
+ * registers per value read (mean_batch), then each run finishes on its own. A geometric
+ * mean of geometric means takes its children in logarithms (log_mean), never taking
+ * their exp and then its log again.
+ *
  * Invariants: a run's ranks are those of qala_index_run on the run's tree (the same
- * kernels — qala_agg_node, qala_rank_min — on the same values in the same order: the
+ * operations on the same values in the same order — qala_agg_node's, qala_rank_min —
+ * but for a geometric mean of geometric means, whose scores may differ by an ulp: the
  * tests compare both paths run by run); the aggregation of a run covers the last period's
  * rows only, which is all the ranks need (aggregation and ranking are per period). A run
  * whose configuration failed, whose aggregation refuses a value or whose every indicator
@@ -21,7 +28,8 @@
  * thread, so nothing depends on the number of threads.
  * Workload: per configuration one staged run; per run O(kept units × indicators) for the
  * aggregation plus one radix-sort ranking per summarised node. Memory: configurations ×
- * indicators × kept units doubles (planned only within CACHE_BUDGET bytes).
+ * indicators × kept units doubles (planned only within CACHE_BUDGET bytes), and per
+ * thread a batch's aggregate columns (within BATCH_BUDGET).
  */
 #include <assert.h>
 #include <math.h>
