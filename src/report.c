@@ -446,6 +446,8 @@ static qala_status build(qala_report__ctx *c)
         st = qala_report__inequality(c);
     if (st == QALA_OK && (c->sections & QALA_REPORT_PASSPORTS))
         st = qala_report__passports(c);
+    if (st == QALA_OK && (c->sections & QALA_REPORT_QUALITY))
+        st = qala_report__quality(c);
     if (st == QALA_OK && (c->sections & QALA_REPORT_METHODOLOGY))
         st = write_methodology(c);
     if (st == QALA_OK && c->oom)

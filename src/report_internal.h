@@ -65,6 +65,7 @@ qala_status qala_report__categories(qala_report__ctx *c);  /* "categories" */
 qala_status qala_report__passports(qala_report__ctx *c);   /* "passports", "directions" */
 qala_status qala_report__index(qala_report__ctx *c);       /* "index" */
 qala_status qala_report__inequality(qala_report__ctx *c);  /* "inequality" */
+qala_status qala_report__quality(qala_report__ctx *c);     /* "quality" (report_quality.c) */
 
 /* The embedded asset of web/ called name ("index.html", "style.css", "app.js",
  * "echarts.min.js"): its bytes (static, NUL-terminated) with *len set, or NULL. For the

@@ -21,6 +21,15 @@
       period: 'Period', at: 'Typology as of', no_data: 'no data', download: 'Download the data (CSV)',
       s_typology: 'Typology', s_scoreboard: 'Threshold scoreboard', s_alerts: 'Alerts', s_categories: 'Monotown categories',
       s_index: 'Composite index', s_ineq: 'Differentiation', s_passports: 'City passports', s_method: 'Methodology',
+      s_quality: 'Data quality',
+      q_intro: "The checks of 'qala check' over every observation: declared ranges, accounting identities, jumps against a unit's own history and its peers, outliers among peers, repeated values, Benford's law for counts, missing series. A finding is a question for the statistics office, not a verdict; hover a row for the full message (in English).",
+      q_rule: 'Check', q_evaluated: 'Cases examined', q_errors: 'Errors', q_warnings: 'Warnings', q_severity: 'Severity',
+      q_statistic: 'Statistic', q_none: 'No findings.', q_shown: 'Shown', q_of: 'of', q_findings: 'Findings',
+      q_benford: "Benford's law (first digits of count indicators across units)", q_n: 'Values', q_span: 'Orders of magnitude',
+      q_p: 'p-value', q_tested: 'Tested', q_yes: 'yes', q_no: 'no',
+      r_range: 'Declared range', r_identity: 'Accounting identity', r_jump: 'Jump', 'r_peer-outlier': 'Outlier among peers',
+      r_repeated: 'Repeated value', r_benford: "Benford's law", 'r_missing-series': 'Missing series',
+      sev_error: 'error', sev_warning: 'warning',
       fig1: 'Figure 1 — groups of cities', table1: 'Table 1 — monocities by region', group: 'Group', members: 'Cities',
       count: 'Count', region: 'Region', unit: 'Unit', city: 'City', map: 'Map of the typology',
       map_note: 'Region outlines: Natural Earth admin-1 (public domain), pre-2018 layout — they do not show Shymkent, Turkistan, Abai, Zhetisu or Ulytau as they are now. Cities are placed by their coordinates.',
@@ -63,6 +72,15 @@
       period: 'Период', at: 'Типология на дату', no_data: 'нет данных', download: 'Скачать данные (CSV)',
       s_typology: 'Типология', s_scoreboard: 'Пороговые значения', s_alerts: 'Сигналы', s_categories: 'Категории моногородов',
       s_index: 'Композитный индекс', s_ineq: 'Дифференциация', s_passports: 'Паспорта городов', s_method: 'Методология',
+      s_quality: 'Качество данных',
+      q_intro: 'Проверки «qala check» по всем наблюдениям: заявленные диапазоны, балансовые тождества, скачки относительно собственной истории единицы и сопоставимых единиц, выбросы среди сопоставимых, повторяющиеся значения, закон Бенфорда для счётных показателей, пропущенные ряды. Находка — вопрос к органу статистики, а не приговор; полный текст (на английском) — при наведении на строку.',
+      q_rule: 'Проверка', q_evaluated: 'Проверено случаев', q_errors: 'Ошибки', q_warnings: 'Предупреждения', q_severity: 'Серьёзность',
+      q_statistic: 'Статистика', q_none: 'Находок нет.', q_shown: 'Показано', q_of: 'из', q_findings: 'Находки',
+      q_benford: 'Закон Бенфорда (первые цифры счётных показателей по единицам)', q_n: 'Значений', q_span: 'Порядков величины',
+      q_p: 'p-значение', q_tested: 'Проверено', q_yes: 'да', q_no: 'нет',
+      r_range: 'Заявленный диапазон', r_identity: 'Балансовое тождество', r_jump: 'Скачок', 'r_peer-outlier': 'Выброс среди сопоставимых',
+      r_repeated: 'Повторяющееся значение', r_benford: 'Закон Бенфорда', 'r_missing-series': 'Пропущенный ряд',
+      sev_error: 'ошибка', sev_warning: 'предупреждение',
       fig1: 'Рисунок 1 — группы городов', table1: 'Таблица 1 — моногорода по областям', group: 'Группа', members: 'Города',
       count: 'Количество', region: 'Область', unit: 'Территория', city: 'Город', map: 'Карта типологии',
       map_note: 'Границы областей: Natural Earth admin-1 (общественное достояние), деление до 2018 года — без нынешних Шымкента, Туркестанской, Абайской, Жетысуской и Улытауской областей. Города нанесены по координатам.',
@@ -105,6 +123,15 @@
       period: 'Кезең', at: 'Типология күні', no_data: 'деректер жоқ', download: 'Деректерді жүктеу (CSV)',
       s_typology: 'Типология', s_scoreboard: 'Шекті мәндер', s_alerts: 'Дабылдар', s_categories: 'Моноқалалар санаттары',
       s_index: 'Құрама индекс', s_ineq: 'Саралану', s_passports: 'Қалалар паспорттары', s_method: 'Әдістеме',
+      s_quality: 'Деректер сапасы',
+      q_intro: '«qala check» тексерулері барлық бақылаулар бойынша: мәлімделген ауқымдар, теңгерімдік тепе-теңдіктер, бірліктің өз тарихына және салыстырмалы бірліктерге қатысты секірістер, салыстырмалылар арасындағы ауытқулар, қайталанатын мәндер, санақ көрсеткіштері үшін Бенфорд заңы, жетіспейтін қатарлар. Табылған жағдай — статистика органына қойылатын сұрақ, үкім емес; толық мәтін (ағылшынша) жолдың үстіне апарғанда көрінеді.',
+      q_rule: 'Тексеру', q_evaluated: 'Тексерілген жағдайлар', q_errors: 'Қателер', q_warnings: 'Ескертулер', q_severity: 'Маңыздылығы',
+      q_statistic: 'Статистика', q_none: 'Ештеңе табылған жоқ.', q_shown: 'Көрсетілді', q_of: '/', q_findings: 'Табылғандар',
+      q_benford: 'Бенфорд заңы (бірліктер бойынша санақ көрсеткіштерінің бірінші цифрлары)', q_n: 'Мәндер', q_span: 'Шама реттері',
+      q_p: 'p-мәні', q_tested: 'Тексерілді', q_yes: 'иә', q_no: 'жоқ',
+      r_range: 'Мәлімделген ауқым', r_identity: 'Теңгерімдік тепе-теңдік', r_jump: 'Секіріс', 'r_peer-outlier': 'Салыстырмалылар арасындағы ауытқу',
+      r_repeated: 'Қайталанатын мән', r_benford: 'Бенфорд заңы', 'r_missing-series': 'Жетіспейтін қатар',
+      sev_error: 'қате', sev_warning: 'ескерту',
       fig1: '1-сурет — қалалар топтары', table1: '1-кесте — облыстар бойынша моноқалалар', group: 'Топ', members: 'Қалалар',
       count: 'Саны', region: 'Облыс', unit: 'Аумақ', city: 'Қала', map: 'Типология картасы',
       map_note: 'Облыс шекаралары: Natural Earth admin-1 (қоғамдық игілік), 2018 жылға дейінгі бөлініс — қазіргі Шымкент, Түркістан, Абай, Жетісу және Ұлытау облыстары көрсетілмеген. Қалалар координаттары бойынша орналастырылған.',
@@ -500,6 +527,33 @@
     });
   }
 
+  function sectionQuality() {
+    const q = D.quality;
+    let h = `<section id="quality"><h2>${esc(t('s_quality'))}</h2><p class="muted">${esc(t('q_intro'))}</p>`;
+    h += table([t('q_rule'), t('q_evaluated'), t('q_errors'), t('q_warnings')],
+      q.rules.map(r => [esc(t('r_' + r.rule)), fmt(r.evaluated, 0), fmt(r.errors, 0), fmt(r.warnings, 0)]), [1, 2, 3]);
+    h += `<h3>${esc(t('q_findings'))}: ${fmt(q.total, 0)}</h3>`;
+    if (!q.findings.length) h += `<p>${esc(t('q_none'))}</p>`;
+    else {
+      if (q.shown < q.total) h += `<p class="muted">${esc(t('q_shown'))}: ${fmt(q.shown, 0)} ${esc(t('q_of'))} ${fmt(q.total, 0)}</p>`;
+      h += '<div class="tw"><table class="quality"><thead><tr>' + [t('q_severity'), t('unit'), t('indicator'), t('period'), t('q_rule'), t('value'), t('q_statistic')]
+        .map((x, i) => `<th${i >= 5 ? ' class="num"' : ''}>${esc(x)}</th>`).join('') + '</tr></thead><tbody>' +
+        q.findings.map(f => `<tr class="sev-${esc(f.severity)}" title="${esc(f.message)}"><td>${esc(t('sev_' + f.severity))}</td>` +
+          `<td>${f.unit ? `<a href="#passport/${esc(f.unit)}">${esc(unitName(f.unit))}</a>` : ''}</td><td>${esc(indName(f.indicator))}</td>` +
+          `<td>${esc(f.period || '')}</td><td>${esc(t('r_' + f.rule))}${f.identity ? ' (' + esc(f.identity) + ')' : ''}</td>` +
+          `<td class="num">${f.value === null ? '' : fmt(f.value)}</td><td class="num">${f.statistic === null ? '' : fmt(f.statistic, 2)}</td></tr>`).join('') +
+        '</tbody></table></div>';
+    }
+    h += downloadLink('quality', 'data_quality.csv', ['unit', 'unit_name', 'indicator', 'period', 'rule', 'severity', 'value', 'statistic', 'p_value', 'identity', 'message'],
+      q.findings.map(f => [f.unit, f.unit ? unitName(f.unit) : '', f.indicator, f.period, f.rule, f.severity, f.value, f.statistic, f.p_value, f.identity, f.message]));
+    if (q.benford.length) {
+      h += `<h3>${esc(t('q_benford'))}</h3>` + table([t('indicator'), t('period'), t('q_n'), t('q_span'), 'χ²', t('q_p'), t('q_tested')],
+        q.benford.map(b => [esc(indName(b.indicator)), esc(b.period || ''), fmt(b.n, 0), b.span === null ? '' : fmt(b.span, 1),
+          b.chi2 === null ? '' : fmt(b.chi2, 2), b.p_value === null ? '' : fmt(b.p_value, 3), esc(t(b.tested ? 'q_yes' : 'q_no'))]), [2, 3, 4, 5]);
+    }
+    return h + '</section>';
+  }
+
   function sectionPassports() {
     const ps = D.passports || [];
     let h = `<section id="passports"><h2>${esc(t('s_passports'))}</h2>`;
@@ -806,7 +860,7 @@
     document.querySelectorAll('button.lang').forEach(b => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
     const parts = [['typology', sectionTypology, D.units], ['scoreboard', sectionScoreboard, D.monitor], ['alerts', sectionAlerts, D.alerts],
       ['categories', sectionCategories, D.categories], ['index', sectionIndex, D.index], ['ineq', sectionInequality, D.inequality],
-      ['passports', sectionPassports, D.passports], ['method', sectionMethodology, D.methodology],
+      ['quality', sectionQuality, D.quality], ['passports', sectionPassports, D.passports], ['method', sectionMethodology, D.methodology],
       ['upload', sectionUpload, served ? true : undefined]].filter(p => p[2] !== undefined);
     const ids = { ineq: 'inequality', method: 'methodology' };
     $('#nav').innerHTML = parts.map(p => `<a href="#${ids[p[0]] || p[0]}">${esc(t('s_' + p[0]))}</a>`).join('');

@@ -44,7 +44,8 @@ enum {
     QALA_REPORT_INEQUALITY = 1u << 5,  /* Gini/Theil over time, σ-convergence */
     QALA_REPORT_PASSPORTS = 1u << 6,   /* one passport per city (needs MONITOR's data) */
     QALA_REPORT_METHODOLOGY = 1u << 7, /* framework, sources, batches */
-    QALA_REPORT_ALL = 0xffu
+    QALA_REPORT_QUALITY = 1u << 8,     /* data-quality checks (qala check): counts, findings */
+    QALA_REPORT_ALL = 0x1ffu
 };
 
 typedef struct qala_report_options {

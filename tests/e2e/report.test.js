@@ -4,7 +4,8 @@
  * It checks that the page makes no network request and logs no console error, that the
  * map and the heatmap render (SVG with shapes), that switching the language changes the
  * labels (and the number format), that a city's passport opens (by the map's API, the
- * select and the URL), and that a CSV download carries the scoreboard's rows. A second
+ * select and the URL), that a CSV download carries the scoreboard's rows, and that the
+ * data-quality section lists every finding with its CSV, translated. A second
  * report made with --sensitivity 50 draws the rank intervals beside the ranking (one bar
  * per ranked unit), translated, with their CSV; the first says it has none.
  * Nothing is skipped: a missing chromium or playwright-core fails the test (scripts/setup
@@ -110,6 +111,23 @@ async function main() {
     check(/^scoreboard_\d{4}\.csv$/.test(download.suggestedFilename()), `download named ${download.suggestedFilename()}`);
     check(csv[0].startsWith('unit,unit_name,indicator,transform,value'), 'the CSV has its header');
     check(csv.length > 100, `the CSV has the scoreboard's rows (${csv.length - 1})`);
+
+    /* the data-quality section: the checks' counts, every finding listed, its CSV */
+    const quality = await page.evaluate(() => window.QALA_DATA.quality);
+    check(quality && quality.rules.length === 7, `the data carry the quality object (7 checks)`);
+    const qRows = await page.locator('#quality table.quality tbody tr').count();
+    check(quality && qRows === quality.shown && qRows > 0, `the quality section lists every finding (${qRows} / ${quality && quality.shown})`);
+    check(await page.locator('#quality tbody tr[title]').first().getAttribute('title').then(t => t.length > 20),
+          'a finding row carries its full message');
+    const [qDl] = await Promise.all([page.waitForEvent('download'), page.click('#quality [data-download="quality"]')]);
+    const qPath = path.join(dir, qDl.suggestedFilename());
+    await qDl.saveAs(qPath);
+    const qCsv = fs.readFileSync(qPath, 'utf8').replace(/^\ufeff/, '').split(/\r\n/).filter(Boolean);
+    check(qDl.suggestedFilename() === 'data_quality.csv' && qCsv[0].startsWith('unit,unit_name,indicator,period,rule,severity') &&
+          qCsv.length === qRows + 1, `the quality CSV has a row per finding (${qCsv.length - 1})`);
+    await page.click('button.lang[data-lang="kk"]');
+    check(/Деректер сапасы/.test(await page.locator('#quality h2').innerText()), 'the quality section in Kazakh');
+    await page.click('button.lang[data-lang="en"]');
 
     /* print: the print stylesheet hides the navigation */
     await page.emulateMedia({ media: 'print' });

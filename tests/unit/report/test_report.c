@@ -54,7 +54,8 @@ Test(report, embedded_data_has_every_section_with_names_in_three_languages)
     cr_assert_str_eq(json_string_value(json_object_get(r, "at")), "2021-01-01");
     cr_assert_str_eq(json_string_value(json_object_get(r, "national_unit")), "KZ");
     const char *keys[] = {"domains", "indicators", "units", "groups", "table1", "map", "monitor", "alerts",
-                          "categories", "index", "inequality", "directions", "passports", "methodology", "annotations"};
+                          "categories", "index", "inequality", "directions", "passports", "methodology", "annotations",
+                          "quality"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         cr_assert_not_null(json_object_get(r, keys[i]), "%s missing", keys[i]);
     json_t *temirtau = find(json_object_get(r, "units"), "code", "KZ-TEMIRTAU");
@@ -236,6 +237,71 @@ Test(report, a_period_without_figures_says_no_data)
     json_decref(r);
 }
 
+/* The quality section is qala check on the same observations (the embedded demo
+ * statistics, imported here as `qala check` does) with the embedded identities: the same
+ * counts in total and per check, every finding listed with the check's message. */
+Test(report, quality_is_the_data_quality_checks_of_the_same_data)
+{
+    qala_report_options opt = QALA_REPORT_OPTIONS_INIT;
+    json_t *r = report(NULL, &opt);
+    json_t *q = json_object_get(r, "quality");
+    cr_assert_not_null(q);
+    qala_registry *reg;
+    qala_framework *fw;
+    qala_dataset *ds;
+    qala_findings *f;
+    qala_identities *ids;
+    cr_assert_eq(qala_registry_new(&reg), QALA_OK);
+    cr_assert_eq(qala_registry_load_default(reg, NULL), QALA_OK);
+    cr_assert_eq(qala_framework_new(&fw), QALA_OK);
+    cr_assert_eq(qala_framework_load_default(fw, NULL), QALA_OK);
+    cr_assert_eq(qala_dataset_new(&ds), QALA_OK);
+    cr_assert_eq(qala_findings_new(&f), QALA_OK);
+    for (size_t i = 0; qala_default_data_name(i); i++) {
+        const char *name = qala_default_data_name(i);
+        size_t n = strlen(name), len;
+        if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
+            continue;
+        const char *bytes = qala_default_data(name, &len);
+        qala_import_stats stats;
+        cr_assert_eq(qala_import_buffer(ds, f, &stats, bytes, len, name, reg, fw, NULL), QALA_OK);
+    }
+    cr_assert_eq(qala_dataset_sort(ds), QALA_OK);
+    cr_assert_eq(qala_identities_new(&ids), QALA_OK);
+    cr_assert_eq(qala_identities_load_default(ids, fw, NULL), QALA_OK);
+    qala_check_options co = QALA_CHECK_OPTIONS_INIT;
+    qala_check_result *res;
+    cr_assert_eq(qala_check_run(&res, ds, fw, reg, ids, &co), QALA_OK);
+    size_t total = qala_check_count(res);
+    cr_assert_gt(total, 0, "the demo data raise findings");
+    cr_assert_eq((size_t)json_integer_value(json_object_get(q, "total")), total);
+    cr_assert_eq((size_t)json_integer_value(json_object_get(q, "errors")), qala_check_errors(res));
+    cr_assert_eq((size_t)json_integer_value(json_object_get(q, "warnings")), qala_check_warnings(res));
+    json_t *rules = json_object_get(q, "rules"), *list = json_object_get(q, "findings");
+    cr_assert_eq(json_array_size(rules), QALA_CHECK_RULE_COUNT);
+    cr_assert_eq(json_array_size(list), total, "below the cap every finding is listed");
+    for (int k = 0; k < QALA_CHECK_RULE_COUNT; k++) {
+        json_t *o = find(rules, "rule", qala_check_rule_code((qala_check_rule)k));
+        cr_assert_not_null(o);
+        cr_assert_eq((size_t)json_integer_value(json_object_get(o, "evaluated")),
+                     qala_check_evaluated(res, (qala_check_rule)k));
+    }
+    for (size_t i = 0; i < total; i++) { /* no error here: the listing keeps the checks' order */
+        const qala_check_finding *cf = qala_check_get(res, i);
+        json_t *o = json_array_get(list, i);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "message")), cf->message);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "rule")), qala_check_rule_code(cf->rule));
+    }
+    cr_assert_eq(json_array_size(json_object_get(q, "benford")), qala_check_benford_count(res));
+    qala_check_result_free(res);
+    qala_identities_free(ids);
+    qala_findings_free(f);
+    qala_dataset_free(ds);
+    qala_framework_free(fw);
+    qala_registry_free(reg);
+    json_decref(r);
+}
+
 Test(report, sections_limit_the_object)
 {
     qala_report_options opt = QALA_REPORT_OPTIONS_INIT;
@@ -243,8 +309,9 @@ Test(report, sections_limit_the_object)
     json_t *r = report(NULL, &opt);
     cr_assert_not_null(json_object_get(r, "groups"));
     cr_assert_not_null(json_object_get(r, "indicators")); /* the meta part is always there */
-    const char *absent[] = {"map", "monitor", "index", "inequality", "passports", "methodology"};
-    for (size_t i = 0; i < 6; i++)
+    const char *absent[] = {"map", "monitor", "index", "inequality", "passports", "methodology",
+                            "quality"};
+    for (size_t i = 0; i < 7; i++)
         cr_assert_null(json_object_get(r, absent[i]), "%s present", absent[i]);
     json_decref(r);
 }
@@ -377,4 +444,36 @@ Test(report, allocation_failures_leak_nothing_and_leave_out_null)
         }
     }
     qala_allocator_set(NULL);
+}
+
+/* The data-quality section alone: every qala allocation of a spread fails in turn (the
+ * checks' own included): a clean QALA_ENOMEM, no leak, out NULL. */
+Test(report, quality_allocation_failures_are_clean)
+{
+    qala_report_options opt = QALA_REPORT_OPTIONS_INIT;
+    opt.sections = QALA_REPORT_QUALITY;
+    calls = 0;
+    fail_at = -1;
+    qala_allocator_set(&failing_allocator);
+    char *text = NULL;
+    size_t len;
+    cr_assert_eq(qala_report_data(&text, &len, NULL, &opt), QALA_OK);
+    qala_free(text);
+    long total = calls, failed = 0;
+    long step = total / 400 + 1;
+    for (long k = 0; k < total; k += step) {
+        calls = 0;
+        fail_at = k;
+        text = (char *)1;
+        qala_status st = qala_report_data(&text, &len, NULL, &opt);
+        if (st != QALA_OK) {
+            cr_assert_eq(st, QALA_ENOMEM, "allocation %ld: %s", k, qala_error_last()->message);
+            cr_assert_null(text);
+            failed++;
+        } else {
+            qala_free(text);
+        }
+    }
+    qala_allocator_set(NULL);
+    cr_assert_gt(failed, 100, "most failures are reported (%ld of %ld tried)", failed, total / step);
 }
