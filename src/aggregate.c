@@ -120,7 +120,8 @@ enum { CHUNK = 256 };
  * sums are made in the same order (children ascending) as the per-unit loop, so the
  * results are the same to the bit; a chunk with a non-finite child goes through the
  * per-unit loop, which reports the first such value in unit order. */
-QALA_VECTOR_CLONES static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
+QALA_VECTOR_CLONES
+static qala_status agg_arithmetic(double *out, uint8_t *flags, qala_agg_report *rep,
                                   const double *x, size_t n, size_t m, size_t us, size_t cs,
                                   const double *w, const qala_agg_spec *spec)
 {
@@ -196,7 +197,8 @@ QALA_VECTOR_CLONES static qala_status agg_arithmetic(double *out, uint8_t *flags
 /* Geometric, harmonic and power means share the domain check and the offset. */
 typedef enum mean_kind { MEAN_GEOMETRIC, MEAN_HARMONIC, MEAN_POWER } mean_kind;
 
-QALA_VECTOR_CLONES static qala_status agg_positive(double *out, uint8_t *flags, qala_agg_report *rep,
+QALA_VECTOR_CLONES
+static qala_status agg_positive(double *out, uint8_t *flags, qala_agg_report *rep,
                                 const double *x, size_t n, size_t m, size_t us, size_t cs,
                                 const double *w, const qala_agg_spec *spec, mean_kind kind)
 {

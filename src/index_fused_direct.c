@@ -42,10 +42,10 @@ enum { CHUNK = 256 };
 
 /* A block: returns 1 when every unit's sum is finite (out written), 0 when some cell is
  * missing (NAN) or overflowed. */
-QALA_VECTOR_CLONES static int minmax_mean(double *out, const double *const *x, size_t len,
-                                          size_t m, const double *sign, const double *lo,
-                                          const double *range, const double *span,
-                                          const double *l, const double *w, double wall)
+QALA_VECTOR_CLONES
+static int minmax_mean(double *out, const double *const *x, size_t len, size_t m,
+                       const double *sign, const double *lo, const double *range,
+                       const double *span, const double *l, const double *w, double wall)
 {
     double s[CHUNK];
     for (size_t i0 = 0; i0 < len; i0 += CHUNK) {
@@ -70,8 +70,9 @@ QALA_VECTOR_CLONES static int minmax_mean(double *out, const double *const *x, s
 }
 
 /* One child column of a thread's rows, added to the sums in out. */
-QALA_VECTOR_CLONES static void minmax_add(double *out, const double *x, size_t n, double sg,
-                                          double a, double r, double sp, double b, double wj)
+QALA_VECTOR_CLONES
+static void minmax_add(double *out, const double *x, size_t n, double sg, double a, double r,
+                       double sp, double b, double wj)
 {
     for (size_t i = 0; i < n; i++)
         out[i] += wj * ((sg * x[i] - a) / r * sp + b);

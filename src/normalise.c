@@ -68,7 +68,8 @@ static void fill_nan(double *out, size_t ostride, size_t n)
 
 /* ---- methods (each one loop; degenerate statistics give NAN and a flag) ------------- */
 
-QALA_VECTOR_CLONES static void norm_minmax(double *out, size_t ostride, const double *x, size_t stride, size_t n,
+QALA_VECTOR_CLONES
+static void norm_minmax(double *out, size_t ostride, const double *x, size_t stride, size_t n,
                         int dir, const qala_normalise_spec *s, const qala_normalise_params *p,
                         unsigned *flags)
 {
@@ -388,7 +389,8 @@ static qala_status check_call(const qala_normalise_spec *spec, int direction, si
     return qala_normalise_spec_check(spec, direction);
 }
 
-QALA_VECTOR_CLONES qala_status qala_normalise_params_add(qala_normalise_params *params, const double *x, size_t stride,
+QALA_VECTOR_CLONES
+qala_status qala_normalise_params_add(qala_normalise_params *params, const double *x, size_t stride,
                                       size_t n, int direction, const qala_normalise_spec *spec)
 {
     qala_status st = check_call(spec, direction, stride, 1);

@@ -66,7 +66,10 @@ static inline uint64_t sort_key(double v)
     return (b >> 63) ? ~b : b | 0x8000000000000000u;
 }
 
-enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6, SMALL_RUN = 32, SMALL_SORT = 64 };
+/* digits of the LSD sorts; below SMALL_SORT scores an insertion sort; runs of equal
+ * prefixes up to SMALL_RUN long ordered by insertion */
+enum { RADIX_BITS = 11, RADIX_SIZE = 1 << RADIX_BITS, RADIX_PASSES = 6 };
+enum { SMALL_RUN = 32, SMALL_SORT = 64 };
 
 /* Sorts keys[0..m) ascending, carrying pos along; k2/p2 are scratch of m each. Returns
  * which arrays hold the result (0: keys/pos, 1: k2/p2). */
@@ -122,7 +125,8 @@ static int sort_keys(uint64_t *keys, uint32_t *pos, uint64_t *k2, uint32_t *p2, 
  * is the same in every word. Returns the array that holds the result. */
 static uint64_t *sort_prefixes(uint64_t *a, uint64_t *t, size_t m)
 {
-    static const unsigned wide_shift[4] = {32, 43, 54, 0}, wide_width[4] = {11, 11, 10, 0}; /* 3 passes */
+    /* three wide passes (the fourth entry unused), or four narrow ones */
+    static const unsigned wide_shift[4] = {32, 43, 54, 0}, wide_width[4] = {11, 11, 10, 0};
     static const unsigned narrow_shift[4] = {32, 40, 48, 56}, narrow_width[4] = {8, 8, 8, 8};
     int narrow = m < 4096;
     const unsigned *shift = narrow ? narrow_shift : wide_shift;

@@ -358,9 +358,9 @@ enum { CHUNK = 256 };
 #define HOT
 #endif
 
-QALA_VECTOR_CLONES HOT static void log_mean(double *y, const double *const *lx, size_t nk,
-                                            size_t m, int gaps, const double *w,
-                                            const qala_agg_spec *spec)
+QALA_VECTOR_CLONES HOT
+static void log_mean(double *y, const double *const *lx, size_t nk, size_t m, int gaps,
+                     const double *w, const qala_agg_spec *spec)
 {
     double s[CHUNK], ws[CHUNK], cnt[CHUNK];
     for (size_t i0 = 0; i0 < nk; i0 += CHUNK) {
@@ -462,9 +462,9 @@ typedef double v8d __attribute__((vector_size(64)));
 #define LOAD8(v, p) memcpy(&(v), (p), sizeof(v8d))
 #define STORE8(p, v) memcpy((p), &(v), sizeof(v8d))
 
-QALA_VECTOR_CLONES HOT static void mean_batch(double *const *y, const double *const *x, size_t nk,
-                                              size_t m, size_t nb, const double *w,
-                                              const double *wall)
+QALA_VECTOR_CLONES HOT
+static void mean_batch(double *const *y, const double *const *x, size_t nk, size_t m,
+                       size_t nb, const double *w, const double *wall)
 {
     size_t i0 = 0;
     /* eight units at a time, four runs' sums in registers: each value loaded once for

@@ -5,9 +5,10 @@
  * fails the n-th allocation to prove that each failure path cleans up.
  *
  * Large blocks (qala_mem__malloc_big, from 1 MiB: the index engine's columns) take
- * whole 2 MiB pages, start on a 2 MiB boundary and are offered to the kernel's transparent huge pages (madvise), as numpy
- * does for its arrays: their first touch then costs one page fault per 2 MiB instead of
- * one per 4 KiB (a third of a 100,000-unit index run went to page faults before).
+ * whole 2 MiB pages, start on a 2 MiB boundary and are offered to the kernel's
+ * transparent huge pages (madvise), as numpy does for its arrays: their first touch then
+ * costs one page fault per 2 MiB instead of one per 4 KiB (a third of a 100,000-unit
+ * index run went to page faults before).
  */
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include <stdint.h>
