@@ -7,14 +7,16 @@
  * Invariants: every run's choices are fixed before any run starts (the Monte Carlo
  * sample from one mt19937 seeded with the seed, or the Saltelli design), and a run writes
  * only its own slot of the rank table, so the result is the same whatever the number of
- * threads and whichever thread ran what. Runs are taken in order from a shared counter;
- * after a cancellation the runs done are exactly the first `done` ones (those in flight
- * finish), so a cancelled Monte Carlo analysis is a smaller one, and a cancelled Saltelli
- * design keeps its complete rows. The first error is the one of the lowest run.
+ * threads and whichever thread ran what. Runs are taken in order from a shared counter,
+ * a batch at a time (qala_sens__cache_batch; one run without the re-aggregating path);
+ * after a cancellation the runs done are exactly the first `done` ones (the batches in
+ * flight finish), so a cancelled Monte Carlo analysis is a smaller one, and a cancelled
+ * Saltelli design keeps its complete rows. The first error is the one of the lowest run.
  * Workload: N·(d+2) or N runs, each on its own copy of the tree and of the input's column
  * codes (sensitivity.c): a re-aggregation of its configuration's normalised indicators
  * (sensitivity_fast.c) or a whole pipeline run (scores only); then O(runs · units) for
- * the summaries (selection on blocks of units, in parallel) and O(B·N·d) per Sobol output.
+ * the summaries (a radix sort of each unit's ranks, blocks of units in parallel) and
+ * O(B·N·d) per Sobol output.
  */
 #include <assert.h>
 #include <math.h>
