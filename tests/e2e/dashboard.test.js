@@ -119,6 +119,8 @@ async function main() {
     check(cells > 100, `the scoreboard heatmap renders as SVG: ${cells} shapes`);
     check(/[●▲✖]/.test(await page.locator('#heatmap svg').textContent()), 'the heatmap carries zone symbols');
     check(/data: database/.test(await page.locator('p.meta').innerText()), 'the page says its data come from the database');
+    const qualityRows = await page.locator('#quality table tbody tr').count();
+    check(qualityRows >= 7, `the data-quality section is served with the database's checks (${qualityRows} rows)`);
 
     /* served only: the Upload section and its link */
     check(await page.locator('section#upload').isVisible(), 'the Upload section is shown when served');
