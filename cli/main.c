@@ -182,7 +182,7 @@ const cli_command cli_commands[] = {
      "  --seed S          k-means: seed of the mt19937 generator (default 1)\n"
      "  --restarts R      k-means: runs from new seeds, the lowest WCSS kept (default 10)\n"
      "  --format csv|json the unit table (csv); everything, with the cross-table and ARI (json)\n"},
-    {"report", cmd_report, "the report as one self-contained HTML file: typology and map, scoreboard, index, differentiation, passports",
+    {"report", cmd_report, "the report as one self-contained HTML file: typology and map, scoreboard, index, differentiation, data quality, passports",
      "[--out FILE] [--lang kk|ru|en] [--period P] [--at DATE] [--spec NAME|FILE] [--unit U]",
      "  --out FILE        where to write (default report.html; - for the standard output)\n"
      "  --lang L          the page's language at opening (kk, ru, en; it can be switched on the page)\n"
