@@ -64,15 +64,8 @@ static int load_observations(run *r)
         r->embedded = 1;
         qala_findings *f = NULL;
         st = qala_findings_new(&f);
-        for (size_t i = 0; st == QALA_OK && qala_default_data_name(i); i++) {
-            const char *name = qala_default_data_name(i);
-            size_t n = strlen(name), len;
-            if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
-                continue;
-            const char *bytes = qala_default_data(name, &len);
-            qala_import_stats stats;
-            st = qala_import_buffer(r->ds, f, &stats, bytes, len, name, ctx->reg, ctx->fw, NULL);
-        }
+        if (st == QALA_OK)
+            st = qala_import_demo(r->ds, f, ctx->reg, ctx->fw);
         if (st != QALA_OK)
             cli_print_findings(ctx, f);
         qala_findings_free(f);

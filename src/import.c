@@ -19,6 +19,7 @@
 
 #include "io/records.h"
 #include "io/number.h"
+#include "qala/defaults.h"
 #include "qala/import.h"
 #include "qala/text.h"
 #include "util/internal.h"
@@ -709,5 +710,24 @@ qala_status qala_import_buffer(qala_dataset *ds, qala_findings *findings,
         return open_failed(findings, label, st);
     st = import_with(src, ds, findings, stats, label, reg, fw, &opt);
     qala_records__close(src);
+    return st;
+}
+
+qala_status qala_import_demo(qala_dataset *ds, qala_findings *findings,
+                             const qala_registry *reg, const qala_framework *fw)
+{
+    qala_findings *own = NULL;
+    qala_status st = findings ? QALA_OK : qala_findings_new(&own);
+    if (!findings)
+        findings = own;
+    for (size_t i = 0; st == QALA_OK && qala_default_data_name(i); i++) {
+        const char *name = qala_default_data_name(i);
+        size_t n = strlen(name), len;
+        if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
+            continue;
+        const char *bytes = qala_default_data(name, &len);
+        st = qala_import_buffer(ds, findings, NULL, bytes, len, name, reg, fw, NULL);
+    }
+    qala_findings_free(own);
     return st;
 }

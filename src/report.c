@@ -106,21 +106,6 @@ static int load_threshold_file(void *ctx, const char *label, const char *text, s
     return l->st != QALA_OK;
 }
 
-static qala_status import_demo(qala_report__ctx *c, qala_findings *f)
-{
-    qala_status st = QALA_OK;
-    for (size_t i = 0; st == QALA_OK && qala_default_data_name(i); i++) {
-        const char *name = qala_default_data_name(i);
-        size_t n = strlen(name), len;
-        if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
-            continue;
-        const char *bytes = qala_default_data(name, &len);
-        qala_import_stats stats;
-        st = qala_import_buffer(c->ds, f, &stats, bytes, len, name, c->reg, c->fw, NULL);
-    }
-    return st;
-}
-
 /* The latest period with at least half as many observations of thresholded indicators
  * as the best-covered one (the rule of `qala monitor`); 0 when there are none. */
 static qala_period default_period(const qala_report__ctx *c)
@@ -186,7 +171,8 @@ static qala_status load(qala_report__ctx *c)
     if (st == QALA_OK)
         st = qala_dataset_new(&c->ds);
     if (st == QALA_OK)
-        st = c->store ? qala_store_query_observations(c->store, NULL, c->ds) : import_demo(c, f);
+        st = c->store ? qala_store_query_observations(c->store, NULL, c->ds)
+                      : qala_import_demo(c->ds, f, c->reg, c->fw);
     if (st == QALA_OK)
         st = qala_dataset_sort(c->ds);
     size_t nu = st == QALA_OK ? qala_dataset_unit_count(c->ds) : 0;

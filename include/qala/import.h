@@ -107,6 +107,13 @@ qala_status qala_import_buffer(qala_dataset *ds, qala_findings *findings,
                                qala_import_stats *stats, const char *data, size_t len,
                                const char *label, const qala_registry *reg,
                                const qala_framework *fw, const qala_import_options *options);
+/* The embedded demo statistics of Kazakhstan (the tables demo/NAME.csv of
+ * qala_default_data: BNS RK figures, docs/data-sources.md) imported into ds with the
+ * default options, one table after another; stops at the first table that fails (its
+ * findings in findings, which may be NULL). What the commands read when there is no
+ * database. */
+qala_status qala_import_demo(qala_dataset *ds, qala_findings *findings,
+                             const qala_registry *reg, const qala_framework *fw);
 
 #ifdef __cplusplus
 }

@@ -31,15 +31,7 @@ static inline void demo_load(demo *d)
     cr_assert_eq(qala_framework_new(&d->fw), QALA_OK);
     cr_assert_eq(qala_framework_load_default(d->fw, f), QALA_OK);
     cr_assert_eq(qala_dataset_new(&d->ds), QALA_OK);
-    for (size_t i = 0; qala_default_data_name(i); i++) {
-        const char *name = qala_default_data_name(i);
-        size_t n = strlen(name), len;
-        if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
-            continue;
-        const char *bytes = qala_default_data(name, &len);
-        qala_import_stats stats;
-        cr_assert_eq(qala_import_buffer(d->ds, f, &stats, bytes, len, name, d->reg, d->fw, NULL), QALA_OK, "%s", name);
-    }
+    cr_assert_eq(qala_import_demo(d->ds, f, d->reg, d->fw), QALA_OK);
     qala_findings_free(f);
 }
 

@@ -257,15 +257,7 @@ Test(report, quality_is_the_data_quality_checks_of_the_same_data)
     cr_assert_eq(qala_framework_load_default(fw, NULL), QALA_OK);
     cr_assert_eq(qala_dataset_new(&ds), QALA_OK);
     cr_assert_eq(qala_findings_new(&f), QALA_OK);
-    for (size_t i = 0; qala_default_data_name(i); i++) {
-        const char *name = qala_default_data_name(i);
-        size_t n = strlen(name), len;
-        if (strncmp(name, "demo/", 5) != 0 || n < 4 || strcmp(name + n - 4, ".csv") != 0)
-            continue;
-        const char *bytes = qala_default_data(name, &len);
-        qala_import_stats stats;
-        cr_assert_eq(qala_import_buffer(ds, f, &stats, bytes, len, name, reg, fw, NULL), QALA_OK);
-    }
+    cr_assert_eq(qala_import_demo(ds, f, reg, fw), QALA_OK);
     cr_assert_eq(qala_dataset_sort(ds), QALA_OK);
     cr_assert_eq(qala_identities_new(&ids), QALA_OK);
     cr_assert_eq(qala_identities_load_default(ids, fw, NULL), QALA_OK);
