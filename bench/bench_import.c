@@ -13,25 +13,14 @@
 #include <unistd.h>
 
 #include "qala/qala.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#define BENCH_PROGRAM "bench_import"
+#include "bench_util.h"
 
 static long peak_kib(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_import: %s: %s\n", what, qala_error_last()->message);
-    exit(1);
 }
 
 int main(int argc, char **argv)

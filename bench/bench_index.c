@@ -26,39 +26,8 @@
 
 #include "asem_input.h"
 #include "qala/qala.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_index: %s: %s\n", what, qala_error_last()->message);
-    exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Peak resident memory of this process in bytes (VmHWM of /proc/self/status). */
-static double peak_rss(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = atof(line + 6);
-    if (f)
-        fclose(f);
-    return kb * 1024.0;
-}
+#define BENCH_PROGRAM "bench_index"
+#include "bench_util.h"
 
 /* ---- ASEM -------------------------------------------------------------------------- */
 
@@ -110,14 +79,6 @@ static int run_asem(const char *shared, long reps)
 
 enum { SYN_INDICATORS = 50, SYN_PILLARS = 5 };
 
-/* The value of unit u, indicator j (from 0); bench/index_reference.py repeats it. */
-static double synth(uint64_t u, uint64_t j, uint64_t seed)
-{
-    uint64_t h = ((u + 1) * 73856093u) ^ ((j + 1) * 19349663u) ^ seed;
-    h = (h * 2654435761u) & 0xffffffffu;
-    return (double)(j % 7) * 10.0 + (double)(h % 100000) / 1000.0;
-}
-
 static int run_synth(size_t n, uint64_t seed, long reps, const char *out_path, unsigned threads)
 {
     static char codes_buf[SYN_INDICATORS + SYN_PILLARS + 1][16];
@@ -158,7 +119,7 @@ static int run_synth(size_t n, uint64_t seed, long reps, const char *out_path, u
     }
     for (size_t j = 0; j < SYN_INDICATORS; j++) {
         for (size_t u = 0; u < n; u++)
-            matrix[j * n + u] = synth(u, j, seed);
+            matrix[j * n + u] = synth_value(u, j, seed);
         cols[j] = matrix + j * n;
         col_codes[j] = codes_buf[j];
     }

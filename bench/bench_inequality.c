@@ -19,21 +19,10 @@
 #include <time.h>
 
 #include "qala/qala.h"
+#define BENCH_PROGRAM "bench_inequality"
+#include "bench_util.h"
 
 enum { NINNER = 2000, NOUTER = 50 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_inequality: %s: %s\n", what, qala_error_last()->message);
-    exit(1);
-}
 
 static uint64_t next(uint64_t *s)
 {
@@ -49,12 +38,6 @@ static double lognormal(uint64_t *s, double scale, double sigma)
 {
     double u1 = unif(s), u2 = unif(s);
     return scale * exp(sigma * sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)

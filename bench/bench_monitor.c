@@ -22,21 +22,10 @@
 
 #include "qala/qala.h"
 #include "threshold_internal.h" /* qala_thresholds__append */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#define BENCH_PROGRAM "bench_monitor"
+#include "bench_util.h"
 
 static double cpu(const struct timeval *tv) { return (double)tv->tv_sec + (double)tv->tv_usec * 1e-6; }
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_monitor: %s: %s\n", what, qala_error_last()->message);
-    exit(1);
-}
 
 /* The synthetic value of unit u, indicator i, year index t (all from 0); the same
  * formula is in bench/monitor_reference.py. *missing: the cell is left out. */

@@ -34,19 +34,8 @@
 #include "asem_input.h"
 #include "qala/qala.h"
 #include "sensitivity_internal.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_sensitivity: %s: %s\n", what, qala_error_last()->message);
-    exit(1);
-}
+#define BENCH_PROGRAM "bench_sensitivity"
+#include "bench_util.h"
 
 /* ---- ASEM -------------------------------------------------------------------------- */
 
@@ -104,28 +93,6 @@ static int run_asem(const char *shared, size_t nrows, unsigned threads, int full
 
 enum { SYN_INDICATORS = 50, SYN_PILLARS = 5, SYN_NODES = SYN_INDICATORS + SYN_PILLARS + 1 };
 
-/* The value of unit u, indicator j (from 0): bench/bench_index.c's formula. */
-static double synth(uint64_t u, uint64_t j, uint64_t seed)
-{
-    uint64_t h = ((u + 1) * 73856093u) ^ ((j + 1) * 19349663u) ^ seed;
-    h = (h * 2654435761u) & 0xffffffffu;
-    return (double)(j % 7) * 10.0 + (double)(h % 100000) / 1000.0;
-}
-
-/* Peak resident memory of this process in bytes (VmHWM of /proc/self/status). */
-static double peak_rss(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    double kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = atof(line + 6);
-    if (f)
-        fclose(f);
-    return kb * 1024;
-}
-
 static int run_synth(size_t n, size_t runs, unsigned threads, uint64_t seed, const char *out_path,
                      int full)
 {
@@ -167,7 +134,7 @@ static int run_synth(size_t n, size_t runs, unsigned threads, uint64_t seed, con
     }
     for (size_t j = 0; j < SYN_INDICATORS; j++) {
         for (size_t u = 0; u < n; u++)
-            matrix[j * n + u] = synth(u, j, seed);
+            matrix[j * n + u] = synth_value(u, j, seed);
         cols[j] = matrix + j * n;
         col_codes[j] = codes_buf[j];
     }

@@ -17,13 +17,8 @@
 #include "qala/dataset.h"
 #include "qala/store.h"
 #include "store/store_internal.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#define BENCH_PROGRAM "bench_store_insert"
+#include "bench_util.h"
 
 static int fail(const char *what)
 {
@@ -96,16 +91,16 @@ int main(int argc, char **argv)
         .sha256 = "0000000000000000000000000000000000000000000000000000000000000000",
     };
     qala_batch_result res;
-    double t0 = now_s();
+    double t0 = now();
     if (qala_store_import(store, ds, &info, &res) != QALA_OK)
         return fail("import");
-    double t1 = now_s();
+    double t1 = now();
     printf("new:       %zu observations in %.3f s: %.0f observations/s (inserted %zu)\n", n,
            t1 - t0, (double)n / (t1 - t0), res.inserted);
-    t0 = now_s();
+    t0 = now();
     if (qala_store_import(store, ds, &info, &res) != QALA_OK)
         return fail("re-import");
-    t1 = now_s();
+    t1 = now();
     printf("unchanged: %zu observations in %.3f s: %.0f observations/s (unchanged %zu)\n", n,
            t1 - t0, (double)n / (t1 - t0), res.unchanged);
 
