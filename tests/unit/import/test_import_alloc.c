@@ -6,44 +6,9 @@
 #include <unistd.h>
 
 #include "import_fixture.h"
+#include "counting_alloc.h"
 
 TestSuite(import_alloc, .init = fx_build, .fini = fx_free);
-
-/* The hook counts allocations while armed and fails the fail_at-th; it always counts
- * the blocks alive, so that a leak shows as a non-zero balance even where the leak
- * checker's report would not fail the test. */
-static size_t alloc_count, fail_at;
-static int armed;
-static long live;
-
-static void *failing_malloc(size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *p = malloc(size);
-    live += p != NULL;
-    return p;
-}
-
-static void *failing_realloc(void *p, size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *q = realloc(p, size);
-    live += q && !p;
-    return q;
-}
-
-static void counting_free(void *p, void *ctx)
-{
-    (void)ctx;
-    live -= p != NULL;
-    free(p);
-}
-
-static const qala_allocator failing = {failing_malloc, failing_realloc, counting_free, NULL};
 
 typedef struct outcome {
     qala_status st;

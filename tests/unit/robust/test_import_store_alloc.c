@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "counting_alloc.h"
 #include "qala/qala.h"
 #include "store/store_internal.h"
 #include "xlsx/xlsx_build.h"
@@ -33,41 +34,6 @@ static const char clock_iso[] = "2024-05-01T00:00:00Z";
 static qala_registry *reg;
 static qala_framework *fw;
 static char dir[64], db[128];
-
-/* ---- the allocator hook ---- */
-
-static size_t alloc_count, fail_at;
-static int armed;
-static long live;
-
-static void *failing_malloc(size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *p = malloc(size);
-    live += p != NULL;
-    return p;
-}
-
-static void *failing_realloc(void *p, size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *q = realloc(p, size);
-    live += q && !p;
-    return q;
-}
-
-static void counting_free(void *p, void *ctx)
-{
-    (void)ctx;
-    live -= p != NULL;
-    free(p);
-}
-
-static const qala_allocator failing = {failing_malloc, failing_realloc, counting_free, NULL};
 
 /* ---- files ---- */
 

@@ -5,42 +5,10 @@
  * result of an undisturbed run, and every block allocated through the hook is freed
  * (libzip allocates with malloc itself; ASan's leak check covers it). */
 #include "import/import_fixture.h"
+#include "counting_alloc.h"
 #include "xlsx_build.h"
 
 TestSuite(xlsx_alloc, .init = fx_build, .fini = fx_free);
-
-static size_t alloc_count, fail_at;
-static int armed;
-static long live;
-
-static void *failing_malloc(size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *p = malloc(size);
-    live += p != NULL;
-    return p;
-}
-
-static void *failing_realloc(void *p, size_t size, void *ctx)
-{
-    (void)ctx;
-    if (armed && ++alloc_count == fail_at)
-        return NULL;
-    void *q = realloc(p, size);
-    live += q && !p;
-    return q;
-}
-
-static void counting_free(void *p, void *ctx)
-{
-    (void)ctx;
-    live -= p != NULL;
-    free(p);
-}
-
-static const qala_allocator failing = {failing_malloc, failing_realloc, counting_free, NULL};
 
 static void noop_preview(void *ctx, const char *line)
 {
