@@ -200,7 +200,7 @@ static void print_period_table(ranking *v, size_t p)
         }
         fputc('\n', f);
     }
-unscored:
+unscored:; /* a declaration follows: C17 wants a statement after a label */
     /* the units without a score: screened out, or kept with nothing to aggregate */
     const qala_index_input *in = qala_index_data_input(v->ix->data);
     char title[128];

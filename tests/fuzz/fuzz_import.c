@@ -13,24 +13,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "qala/qala.h"
-
-static qala_registry *reg;
-static qala_framework *fw;
-
-static void load_defaults(void)
-{
-    qala_findings *f;
-    if (qala_findings_new(&f) || qala_registry_new(&reg) || qala_registry_load_default(reg, f) ||
-        qala_framework_new(&fw) || qala_framework_load_default(fw, f))
-        abort();
-    qala_findings_free(f);
-}
+#include "fuzz_import_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!reg)
-        load_defaults();
+        load_registry_and_framework();
     if (size == 0)
         return 0;
     static const char delimiters[] = {0, ',', ';', '\t'};
@@ -49,25 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     qala_status st = qala_import_buffer(ds, f, &stats, (const char *)data + 1, size - 1, "fuzz.csv",
                                         reg, fw, &opt);
-    if (st != QALA_OK && st != QALA_EDATA)
-        abort();
-    if ((st == QALA_EDATA) != (qala_findings_errors(f) > 0))
-        abort();
-    size_t n = qala_dataset_size(ds);
-    if (n != stats.observations)
-        abort();
-    const uint32_t *u = qala_dataset_units(ds), *ind = qala_dataset_indicators(ds);
-    const qala_period *p = qala_dataset_periods(ds);
-    const double *v = qala_dataset_values(ds);
-    const uint8_t *fl = qala_dataset_flags(ds);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < opt.period_min || p[i] > opt.period_max)
-            abort();
-        if (isnan(v[i]) != (fl[i] == QALA_FLAG_CONFIDENTIAL) || isinf(v[i]))
-            abort();
-        if (i && u[i] == u[i - 1] && ind[i] == ind[i - 1] && p[i] == p[i - 1])
-            abort(); /* sorted, so a repeated key would be adjacent */
-    }
+    check_import(st, f, ds, &stats, &opt, 1);
     qala_findings_free(f);
     qala_dataset_free(ds);
     return 0;

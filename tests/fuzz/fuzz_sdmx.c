@@ -16,10 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qala/qala.h"
+#include "fuzz_import_common.h"
 
-static qala_registry *reg;
-static qala_framework *fw;
 static qala_sdmx_map *map;
 
 static void load_defaults(void)
@@ -27,9 +25,9 @@ static void load_defaults(void)
     static const char mapping[] = "dimension,sdmx_code,qala_code\nREF_AREA,KZ35,KZ-KAR\n"
                                   "INDICATOR,POP,population\nSERIES,UNEMP,unemployment_ilo_pct\n"
                                   "OBS_STATUS,F,estimated\nOBS_STATUS,X,missing\n";
+    load_registry_and_framework();
     qala_findings *f;
-    if (qala_findings_new(&f) || qala_registry_new(&reg) || qala_registry_load_default(reg, f) ||
-        qala_framework_new(&fw) || qala_framework_load_default(fw, f) || qala_sdmx_map_new(&map) ||
+    if (qala_findings_new(&f) || qala_sdmx_map_new(&map) ||
         qala_sdmx_map_load_csv(map, mapping, sizeof mapping - 1, "map.csv", f))
         abort();
     qala_findings_free(f);
@@ -54,25 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     qala_status st = qala_sdmx_import_buffer(ds, f, &stats, (const char *)data + 1, size - 1, "fuzz.csv",
                                              reg, fw, (o & 4) ? map : NULL, &opt);
-    if (st != QALA_OK && st != QALA_EDATA)
-        abort();
-    if ((st == QALA_EDATA) != (qala_findings_errors(f) > 0))
-        abort();
+    check_import(st, f, ds, &stats, &opt, 1);
     size_t n = qala_dataset_size(ds);
-    if (n != stats.observations)
-        abort();
     const uint32_t *u = qala_dataset_units(ds), *ind = qala_dataset_indicators(ds);
     const qala_period *p = qala_dataset_periods(ds);
     const double *v = qala_dataset_values(ds);
     const uint8_t *fl = qala_dataset_flags(ds);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < opt.period_min || p[i] > opt.period_max)
-            abort();
-        if (isnan(v[i]) != (fl[i] == QALA_FLAG_CONFIDENTIAL) || isinf(v[i]))
-            abort();
-        if (i && u[i] == u[i - 1] && ind[i] == ind[i - 1] && p[i] == p[i - 1])
-            abort();
-    }
     if (n) {
         /* the first observation exported and read back */
         qala_sdmx_export_options eo = QALA_SDMX_EXPORT_OPTIONS_INIT;

@@ -22,17 +22,10 @@
 #include "qala/registry.h"
 #include "qala/threshold.h"
 
+#include "fuzz_import_common.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static qala_registry *reg;
-static qala_framework *fw;
-
-static void load_defaults(void)
-{
-    if (qala_registry_new(&reg) || qala_registry_load_default(reg, NULL) ||
-        qala_framework_new(&fw) || qala_framework_load_default(fw, NULL))
-        abort();
-}
 
 static void check_threshold(const qala_threshold *th)
 {
@@ -86,7 +79,7 @@ static void check_threshold(const qala_threshold *th)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!reg)
-        load_defaults();
+        load_registry_and_framework();
     qala_thresholds *t = NULL;
     qala_findings *f = NULL;
     if (qala_thresholds_new(&t) != QALA_OK || qala_findings_new(&f) != QALA_OK)

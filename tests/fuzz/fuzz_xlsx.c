@@ -19,19 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "qala/qala.h"
+#include "fuzz_import_common.h"
 
-static qala_registry *reg;
-static qala_framework *fw;
-
-static void load_defaults(void)
-{
-    qala_findings *f;
-    if (qala_findings_new(&f) || qala_registry_new(&reg) || qala_registry_load_default(reg, f) ||
-        qala_framework_new(&fw) || qala_framework_load_default(fw, f))
-        abort();
-    qala_findings_free(f);
-}
 
 static size_t preview_bytes;
 
@@ -45,7 +34,7 @@ static void on_preview(void *ctx, const char *line)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!reg)
-        load_defaults();
+        load_registry_and_framework();
     if (size == 0)
         return 0;
     unsigned o = data[0];
@@ -67,24 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int zip = size >= 5 && data[1] == 'P' && data[2] == 'K' && data[3] == 3 && data[4] == 4;
     if (st == QALA_EINVAL && xlsx_options && !zip) /* --sheet etc. for CSV bytes: refused */
         goto done;
-    if (st != QALA_OK && st != QALA_EDATA) {
-        fprintf(stderr, "status %d: %s\n", (int)st, qala_error_last()->message);
-        abort();
-    }
-    if ((st == QALA_EDATA) != (qala_findings_errors(f) > 0))
-        abort();
-    size_t n = qala_dataset_size(ds);
-    if (n != stats.observations)
-        abort();
-    const uint32_t *u = qala_dataset_units(ds), *ind = qala_dataset_indicators(ds);
-    const qala_period *p = qala_dataset_periods(ds);
-    const double *v = qala_dataset_values(ds);
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < opt.period_min || p[i] > opt.period_max || isinf(v[i]))
-            abort();
-        if (i && u[i] == u[i - 1] && ind[i] == ind[i - 1] && p[i] == p[i - 1])
-            abort();
-    }
+    check_import(st, f, ds, &stats, &opt, 0);
 done:
     qala_findings_free(f);
     qala_dataset_free(ds);
