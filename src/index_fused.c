@@ -91,9 +91,7 @@ void qala_index__fused_params_column(fused *f, size_t t, size_t i)
 {
     qala_index_result *res = f->res;
     const qala_index_settings *set = &res->tree->settings;
-    qala_index_indicator_report *rep = &res->report[i];
-    memset(rep, 0, sizeof *rep);
-    rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
+    qala_index_indicator_report *rep = qala_index__fused_report(f, i);
     const double *x = f->src[i];
     if (!x) {
         rep->screen = QALA_INDEX_NO_COLUMN;
@@ -184,16 +182,9 @@ static qala_status one_block(fused *f, size_t t, size_t b, double *buf, double *
     if (len > FUSED_BLOCK)
         len = FUSED_BLOCK;
     memset(normed, 0, ni);
-    /* every living indicator is normalised (its flags count) even when no aggregate
-     * takes it; those under a direct aggregate only when that falls back */
-    for (size_t i = 0; i < ni; i++) {
-        if (!f->src[i] || !res->alive[i] || f->under_direct[i])
-            continue;
-        qala_status st = normalise_kid(f, t, i, r0, p, len, buf, normed);
-        if (st != QALA_OK)
-            return st;
-    }
-    /* aggregates in tree order: children before parents */
+    /* aggregates in tree order: children before parents; every living indicator is a
+     * child of a living aggregate, normalised here when that aggregate needs it (those
+     * under a direct aggregate only when it falls back) */
     for (size_t a = ni; a < res->nnodes; a++) {
         double *out = agg_col(f, a) + r0;
         size_t j0 = f->kid_start[a - ni], m = f->kid_start[a - ni + 1] - j0;

@@ -134,9 +134,7 @@ static void merge_params(fused *f, size_t i)
         qala_index__fused_params_column(f, 0, i);
         return;
     }
-    qala_index_indicator_report *rep = &res->report[i];
-    memset(rep, 0, sizeof *rep);
-    rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
+    qala_index_indicator_report *rep = qala_index__fused_report(f, i);
     rep->availability = (double)present / (double)f->nr;
     rep->zero_share = NAN; /* without a limit on zeros the fused path does not count them */
     rep->screen = rep->availability < set->indicator_availability ? QALA_INDEX_LOW_AVAILABILITY
@@ -207,14 +205,10 @@ void qala_index__fused_direct(fused *f, size_t t, size_t a)
     if (t == 0) {
         for (size_t q = res->child_start[a]; q < res->child_start[a + 1]; q++) {
             size_t i = res->child[q];
-            if (!f->src[i]) {
-                qala_index_indicator_report *rep = &f->res->report[i];
-                memset(rep, 0, sizeof *rep);
-                rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
-                rep->screen = QALA_INDEX_NO_COLUMN;
-            } else {
+            if (!f->src[i])
+                qala_index__fused_report(f, i)->screen = QALA_INDEX_NO_COLUMN;
+            else
                 merge_params(f, i);
-            }
         }
         decide_by_column(f, a);
     }

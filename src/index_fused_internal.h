@@ -10,9 +10,11 @@
 #ifndef QALA_INDEX_FUSED_INTERNAL_H
 #define QALA_INDEX_FUSED_INTERNAL_H
 
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "index_internal.h"
 #include "rank_internal.h"
@@ -47,6 +49,15 @@ typedef struct fused {
     qala_status err;
     char err_message[sizeof qala_error_last()->message];
 } fused;
+
+/* A fresh report of indicator i (nothing counted; treatment statistics NAN). */
+static inline qala_index_indicator_report *qala_index__fused_report(fused *f, size_t i)
+{
+    qala_index_indicator_report *rep = &f->res->report[i];
+    memset(rep, 0, sizeof *rep);
+    rep->treat.skew0 = rep->treat.kurt0 = rep->treat.skew = rep->treat.kurt = NAN;
+    return rep;
+}
 
 /* Records error st of work item `item` (the lowest item's error is kept). */
 void qala_index__fused_fail(fused *f, size_t item, qala_status st);

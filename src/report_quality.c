@@ -10,10 +10,6 @@
  * findings are listed (errors first, then in the checks' order: unit, indicator, period,
  * rule), "total" gives how many there were. Format: docs/report-data.md.
  */
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "qala/check.h"
 #include "report_internal.h"
 #include "util/internal.h"
