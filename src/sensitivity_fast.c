@@ -455,6 +455,9 @@ static int log_mean_applies(const config *cf, const qala_sens_scratch *s, const 
  * the operations of agg_arithmetic (or log_mean) without gaps — s = 0, s += w_j x_j in
  * child order, s / wall — so the same bits. x holds the normalised values (arithmetic
  * mean) or their logarithms (geometric mean, kept in logarithms). */
+/* children of an aggregate the batch kernel takes at most (its weights on the stack) */
+enum { BATCH_MAX_CHILDREN = 64 };
+
 typedef double v8d __attribute__((vector_size(64)));
 
 /* unaligned loads and stores of eight doubles (memcpy: no aliasing or alignment
@@ -558,9 +561,9 @@ void qala_sens__cache_batch(const qala_sens_cache *c, qala_sens_scratch *s,
             if (!kind || m == 0)
                 continue;
             size_t group[QALA_SENS_BATCH], g = 0;
-            double wts[QALA_SENS_BATCH * 64], wall[QALA_SENS_BATCH];
+            double wts[QALA_SENS_BATCH * BATCH_MAX_CHILDREN], wall[QALA_SENS_BATCH];
             double *ys[QALA_SENS_BATCH];
-            if (m > 64)
+            if (m > BATCH_MAX_CHILDREN) /* run by run */
                 continue;
             group[g++] = lead;
             for (size_t b = lead + 1; b < nb; b++) {
